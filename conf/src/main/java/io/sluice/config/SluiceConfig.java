@@ -114,9 +114,14 @@ public final class SluiceConfig implements Serializable {
 
   /** This configuration with one key set, as a program does when it resolves an address. */
   public SluiceConfig with(String key, String value) {
+    return with(key, value, "the program");
+  }
+
+  /** This configuration with one key set from a named source, such as "flag --rate". */
+  public SluiceConfig with(String key, String value, String source) {
     Map<String, String> v = new LinkedHashMap<>(values);
     Map<String, String> s = new LinkedHashMap<>(sources);
-    putKnown(v, s, key, value, "the program");
+    putKnown(v, s, key, value, source);
     return new SluiceConfig(v, s);
   }
 
