@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * environment and the file, which override the defaults.
  *
  * <p>An option names its configuration key in {@code descriptionKey}: {@code @Option(names =
- * "--rate", descriptionKey = "simulator.rate")}. Options without one keep picocli's own default.
+ * "--rate", descriptionKey = "simulator.rate")}. Other options keep picocli's own default.
  */
 public final class ConfigDefaultProvider implements IDefaultValueProvider {
   private final SluiceConfig config;
@@ -22,7 +22,8 @@ public final class ConfigDefaultProvider implements IDefaultValueProvider {
   public String defaultValue(ArgSpec argSpec) {
     if (argSpec instanceof OptionSpec) {
       String key = ((OptionSpec) argSpec).descriptionKey();
-      if (key != null && !key.isEmpty()) {
+      // picocli gives its own options descriptionKeys too (mixinStandardHelpOptions.help): skip them.
+      if (key != null && config.has(key)) {
         String value = config.get(key);
         return value.isEmpty() ? null : value;
       }

@@ -134,6 +134,11 @@ public final class SluiceConfig implements Serializable {
     return value;
   }
 
+  /** True when the key exists (it is in conf/sluice.properties). */
+  public boolean has(String key) {
+    return values.containsKey(key);
+  }
+
   /** True when the key is set to something other than blank. */
   public boolean isSet(String key) {
     return !get(key).isBlank();

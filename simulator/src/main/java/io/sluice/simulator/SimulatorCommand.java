@@ -138,7 +138,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     SluiceConfig config = defaults;
     ParseResult parsed = spec.commandLine().getParseResult();
     for (OptionSpec option : parsed.matchedOptions()) {
-      if (!option.descriptionKey().isEmpty()) {
+      if (config.has(option.descriptionKey())) {
         config = config.with(option.descriptionKey(), option.getValue(), "flag " + option.longestName());
       }
     }

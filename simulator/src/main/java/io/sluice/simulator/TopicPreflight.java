@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * blocking and retrying forever.
  */
 final class TopicPreflight {
-  private static final long TIMEOUT_SECONDS = 10;
+  private static final long TIMEOUT_SECONDS = 5;
 
   private TopicPreflight() {}
 
