@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -17,12 +18,13 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * if not), so that a wrong address fails in seconds with one clear line instead of a producer
  * blocking and retrying forever.
  */
-final class TopicPreflight {
+public final class TopicPreflight {
   private static final long TIMEOUT_SECONDS = 5;
 
   private TopicPreflight() {}
 
-  static void ensureTopic(SimulatorSettings s) {
+  /** Checks the broker, creates the topic if missing, and waits until every partition has a leader. */
+  public static void ensureTopic(SimulatorSettings s) {
     if (s.bootstrapServers().isBlank() || s.bootstrapServers().equals("embedded")) {
       throw new SimulatorException(
           "kafka.bootstrap.servers is '"
@@ -55,6 +57,7 @@ final class TopicPreflight {
           }
         }
       }
+      awaitLeaders(admin, s.topic());
     } catch (KafkaException e) {
       throw new SimulatorException(
           "kafka.bootstrap.servers '" + s.bootstrapServers() + "' is not usable: " + ProducerFactory.rootMessage(e), e);
@@ -63,6 +66,27 @@ final class TopicPreflight {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SimulatorException("interrupted while checking the broker", e);
+    }
+  }
+
+  /**
+   * Producing to a partition whose leader is not yet elected fails with NOT_LEADER_OR_FOLLOWER,
+   * and the idempotent producer (Kafka 4.2) then loops on OUT_OF_ORDER_SEQUENCE_NUMBER until its
+   * delivery timeout, losing records: seen right after topic creation. So wait for the leaders.
+   */
+  private static void awaitLeaders(Admin admin, String topic)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      TopicDescription description =
+          admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
+      if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SimulatorException("topic " + topic + " has partitions without a leader", null);
+      }
+      Thread.sleep(50);
     }
   }
 
