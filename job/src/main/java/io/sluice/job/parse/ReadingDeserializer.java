@@ -1,0 +1,63 @@
+package io.sluice.job.parse;
+
+import io.sluice.reading.Reading;
+import io.sluice.reading.ReadingCodec;
+import io.sluice.reading.Rejection;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Parses each Kafka record with the readings codec, inside the source: a reading goes on with its
+ * event time, anything else becomes a dead letter with its provenance. It never throws, so no input
+ * can fail or restart the job.
+ */
+public final class ReadingDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
+  private static final long serialVersionUID = 1L;
+
+  private final int maxBytes;
+  private final long minTs;
+  private final long maxTs;
+  private transient ReadingCodec codec;
+
+  public ReadingDeserializer(int maxBytes, long minTs, long maxTs) {
+    this.maxBytes = maxBytes;
+    this.minTs = minTs;
+    this.maxTs = maxTs;
+  }
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    codec = new ReadingCodec(maxBytes, minTs, maxTs);
+  }
+
+  @Override
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
+    if (codec == null) { // open() is optional for this interface
+      codec = new ReadingCodec(maxBytes, minTs, maxTs);
+    }
+    Reading reading = new Reading();
+    Rejection rejection = codec.decode(record.value(), reading);
+    if (rejection == null) {
+      out.collect(ParsedRecord.of(reading));
+      return;
+    }
+    DeadLetter dead = new DeadLetter();
+    dead.key = record.key();
+    dead.value = record.value();
+    dead.reason = rejection.reason().name();
+    dead.detail = rejection.detail();
+    dead.topic = record.topic();
+    dead.partition = record.partition();
+    dead.offset = record.offset();
+    dead.timestamp = record.timestamp();
+    out.collect(ParsedRecord.of(dead));
+  }
+
+  @Override
+  public TypeInformation<ParsedRecord> getProducedType() {
+    return TypeInformation.of(ParsedRecord.class);
+  }
+}

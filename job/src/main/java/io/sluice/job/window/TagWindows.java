@@ -1,0 +1,278 @@
+package io.sluice.job.window;
+
+import io.sluice.reading.Reading;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Tumbling event-time windows of one tag, in several sizes, with allowed lateness and revisions.
+ *
+ * <p>The finest size is computed from the tag's {@link ReadingLog} when the watermark passes its
+ * end; each coarser size (a multiple of the finest) is merged from the finest windows' partials
+ * when the watermark passes its own end. A reading that arrives after its window was emitted, but
+ * within the allowed lateness, revises that window, the next window whose held value it changes,
+ * and the coarse windows around them: each changed window is emitted again with its revision
+ * number raised. A reading later than that goes to the {@link #LATE} side output. An exact
+ * duplicate of a reading still in the log is dropped.
+ *
+ * <p>Windows are aligned to the epoch, as Flink's own tumbling windows are, and a window [s, e)
+ * closes when the watermark reaches e - 1.
+ */
+public final class TagWindows extends KeyedProcessFunction<String, Reading, WindowStats> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<Reading> LATE = new OutputTag<>("late-readings") {};
+
+  private final long fineMs;
+  private final long[] coarseMs;
+  private final long latenessMs;
+
+  private transient ValueState<ReadingLog> logState;
+  private transient MapState<Long, WindowStats> fineState;
+  private transient List<MapState<Long, CoarseWindow>> coarseState;
+  private transient Counter lateReadings;
+  private transient Counter duplicateReadings;
+  private transient Counter revisions;
+
+  /** @param sizesMs window sizes, ascending; each a multiple of the first */
+  public TagWindows(long[] sizesMs, long latenessMs) {
+    if (sizesMs.length == 0) {
+      throw new IllegalArgumentException("at least one window size is needed");
+    }
+    for (int i = 1; i < sizesMs.length; i++) {
+      if (sizesMs[i] <= sizesMs[i - 1] || sizesMs[i] % sizesMs[0] != 0) {
+        throw new IllegalArgumentException(
+            "window sizes must rise, each a multiple of the smallest (" + sizesMs[0] + " ms): " + sizesMs[i]);
+      }
+    }
+    if (latenessMs < 0) {
+      throw new IllegalArgumentException("allowed lateness must not be negative: " + latenessMs);
+    }
+    this.fineMs = sizesMs[0];
+    this.coarseMs = java.util.Arrays.copyOfRange(sizesMs, 1, sizesMs.length);
+    this.latenessMs = latenessMs;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    logState = getRuntimeContext().getState(new ValueStateDescriptor<>("log", TypeInformation.of(ReadingLog.class)));
+    fineState = getRuntimeContext().getMapState(
+        new MapStateDescriptor<>("fine-" + fineMs, Types.LONG, TypeInformation.of(WindowStats.class)));
+    coarseState = new ArrayList<>();
+    for (long size : coarseMs) {
+      coarseState.add(getRuntimeContext().getMapState(
+          new MapStateDescriptor<>("coarse-" + size, Types.LONG, TypeInformation.of(CoarseWindow.class))));
+    }
+    lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadings");
+    duplicateReadings = getRuntimeContext().getMetricGroup().counter("duplicateReadings");
+    revisions = getRuntimeContext().getMetricGroup().counter("windowRevisions");
+  }
+
+  @Override
+  public void processElement(Reading r, Context ctx, Collector<WindowStats> out) throws Exception {
+    long wm = ctx.timerService().currentWatermark();
+    long start = floorStart(r.ts, fineMs);
+    if (start + fineMs - 1 + latenessMs <= wm) {
+      lateReadings.inc();
+      ctx.output(LATE, r);
+      return;
+    }
+    ReadingLog log = logState.value();
+    if (log == null) {
+      log = new ReadingLog();
+    }
+    if (log.insert(r.ts, r.value, (byte) r.quality.ordinal()) < 0) {
+      duplicateReadings.inc();
+      return;
+    }
+    logState.update(log);
+    if (start < log.emittedUpTo) {
+      String tag = ctx.getCurrentKey();
+      reviseFine(tag, log, start, ctx, out);
+      // The next window's held value at its start may have changed too.
+      int next = log.firstAtOrAfter(start + fineMs);
+      if (next < log.size && log.ts[next] < log.emittedUpTo) {
+        reviseFine(tag, log, floorStart(log.ts[next], fineMs), ctx, out);
+      }
+    } else {
+      ctx.timerService().registerEventTimeTimer(start + fineMs - 1);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowStats> out) throws Exception {
+    long wm = ctx.timerService().currentWatermark();
+    String tag = ctx.getCurrentKey();
+    ReadingLog log = logState.value();
+    if (log != null) {
+      emitClosedFineWindows(tag, log, wm, ctx, out);
+    }
+    boolean coarseClosed = false;
+    for (int c = 0; c < coarseMs.length; c++) {
+      long size = coarseMs[c];
+      if (Math.floorMod(timestamp + 1, size) == 0) {
+        coarseClosed = true;
+        long start = timestamp + 1 - size;
+        CoarseWindow window = coarseState.get(c).get(start);
+        if (window != null && window.emitted == null) {
+          window.emitted = mergeCoarse(tag, c, start, window);
+          coarseState.get(c).put(start, window);
+          out.collect(window.emitted);
+        }
+      }
+    }
+    cleanUp(log, wm, coarseClosed || coarseMs.length == 0);
+  }
+
+  private void emitClosedFineWindows(String tag, ReadingLog log, long wm, Context ctx, Collector<WindowStats> out)
+      throws Exception {
+    long closedUpTo = wm == Long.MAX_VALUE ? Long.MAX_VALUE : floorStart(wm + 1, fineMs);
+    if (closedUpTo <= log.emittedUpTo) {
+      return;
+    }
+    int i = log.firstAtOrAfter(log.emittedUpTo);
+    while (i < log.size && log.ts[i] < closedUpTo) {
+      long start = floorStart(log.ts[i], fineMs);
+      int j = log.firstAtOrAfter(start + fineMs);
+      WindowStats w = fineWindow(tag, log, start, i, j);
+      fineState.put(start, w);
+      out.collect(w);
+      foldIntoCoarse(start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx, out, false);
+      i = j;
+    }
+    log.emittedUpTo = closedUpTo;
+    logState.update(log);
+  }
+
+  /** Recomputes an emitted finest window after a late reading, and emits it if it changed. */
+  private void reviseFine(String tag, ReadingLog log, long start, Context ctx, Collector<WindowStats> out)
+      throws Exception {
+    int i = log.firstAtOrAfter(start);
+    int j = log.firstAtOrAfter(start + fineMs);
+    WindowStats w = fineWindow(tag, log, start, i, j);
+    WindowStats old = fineState.get(start);
+    if (old != null && WindowMath.sameFigures(old, w)) {
+      return;
+    }
+    if (old != null) {
+      w.revision = old.revision + 1;
+      revisions.inc();
+    }
+    fineState.put(start, w);
+    out.collect(w);
+    foldIntoCoarse(start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx, out, true);
+  }
+
+  /**
+   * Makes sure each coarse window around a finest window knows its held start value, and revises
+   * the coarse windows already emitted.
+   */
+  private void foldIntoCoarse(
+      long fineStart, boolean hasPrevious, double previous, Context ctx, Collector<WindowStats> out, boolean revising)
+      throws Exception {
+    for (int c = 0; c < coarseMs.length; c++) {
+      long size = coarseMs[c];
+      long start = floorStart(fineStart, size);
+      MapState<Long, CoarseWindow> state = coarseState.get(c);
+      CoarseWindow window = state.get(start);
+      if (window == null) {
+        window = new CoarseWindow();
+        ctx.timerService().registerEventTimeTimer(start + size - 1);
+      }
+      if (window.emitted == null || isFirstFineWindow(start, fineStart)) {
+        // The value held at the coarse start is the one held at its first finest window.
+        if (isFirstFineWindow(start, fineStart)) {
+          window.hasHeld = hasPrevious;
+          window.held = previous;
+        }
+      }
+      if (revising && window.emitted != null) {
+        WindowStats merged = mergeCoarse(ctx.getCurrentKey(), c, start, window);
+        if (!WindowMath.sameFigures(window.emitted, merged)) {
+          merged.revision = window.emitted.revision + 1;
+          revisions.inc();
+          window.emitted = merged;
+          out.collect(merged);
+        }
+      }
+      state.put(start, window);
+    }
+  }
+
+  private boolean isFirstFineWindow(long coarseStart, long fineStart) throws Exception {
+    for (long s = coarseStart; s < fineStart; s += fineMs) {
+      if (fineState.contains(s)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private WindowStats mergeCoarse(String tag, int c, long start, CoarseWindow window) throws Exception {
+    long size = coarseMs[c];
+    List<WindowStats> fine = new ArrayList<>((int) (size / fineMs));
+    for (long s = start; s < start + size; s += fineMs) {
+      WindowStats f = fineState.get(s);
+      if (f != null) {
+        fine.add(f);
+      }
+    }
+    return WindowMath.merge(tag, size, start, fine, window.hasHeld, window.held);
+  }
+
+  private WindowStats fineWindow(String tag, ReadingLog log, long start, int from, int to) {
+    boolean hasPrevious = from > 0 || log.hasCarry;
+    double previous = from > 0 ? log.values[from - 1] : log.carryValue;
+    return WindowMath.ofReadings(tag, fineMs, start, log, from, to, hasPrevious, previous);
+  }
+
+  /** Forgets what can no longer change: readings, finest and coarse windows past their lateness. */
+  private void cleanUp(ReadingLog log, long wm, boolean windowsToo) throws Exception {
+    if (wm == Long.MAX_VALUE || wm < Long.MIN_VALUE + latenessMs) {
+      return; // end of input, or no watermark yet
+    }
+    long horizon = wm - latenessMs + 1; // a window ending at or before this is final
+    long keepFineFrom = floorStart(horizon, fineMs);
+    if (log != null && log.size > 0 && log.ts[0] < keepFineFrom) {
+      log.trimBefore(keepFineFrom);
+      logState.update(log);
+    }
+    if (!windowsToo) {
+      return;
+    }
+    long keepWindowsFrom = keepFineFrom;
+    for (int c = 0; c < coarseMs.length; c++) {
+      long keepCoarseFrom = floorStart(horizon, coarseMs[c]);
+      keepWindowsFrom = Math.min(keepWindowsFrom, keepCoarseFrom);
+      Iterator<Map.Entry<Long, CoarseWindow>> it = coarseState.get(c).iterator();
+      while (it.hasNext()) {
+        if (it.next().getKey() < keepCoarseFrom) {
+          it.remove();
+        }
+      }
+    }
+    Iterator<Long> it = fineState.keys().iterator();
+    while (it.hasNext()) {
+      if (it.next() < keepWindowsFrom) {
+        it.remove();
+      }
+    }
+  }
+
+  static long floorStart(long t, long size) {
+    return t - Math.floorMod(t, size);
+  }
+}
