@@ -10,6 +10,8 @@ import io.sluice.job.sinks.Schema;
 import io.sluice.job.window.WindowStats;
 import io.sluice.local.EmbeddedKafka;
 import io.sluice.local.EmbeddedPostgresServer;
+import io.sluice.local.EmbeddedRedisServer;
+import io.sluice.job.sinks.redis.RedisSink;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,7 +29,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,15 +39,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class PipelineFixture implements AutoCloseable {
   final EmbeddedKafka kafka;
   final EmbeddedPostgresServer postgres;
+  final EmbeddedRedisServer redis;
 
   PipelineFixture(Path dir) throws Exception {
     postgres = new EmbeddedPostgresServer(dir.resolve("pg")).start();
+    redis = new EmbeddedRedisServer(dir.resolve("redis")).start();
     kafka = new EmbeddedKafka(dir.resolve("kafka")).start();
     Schema.apply(postgres.jdbcUrl(), postgres.user(), postgres.password());
   }
 
-  /** The job's settings for a topic, over the defaults, with the test's own overrides. */
-  JobSettings settings(String topic, Map<String, String> overrides) {
+  /** The configuration for a topic, over the defaults, with the test's own overrides. */
+  SluiceConfig config(String topic, Map<String, String> overrides) {
     Map<String, String> flags = new HashMap<>();
     flags.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     flags.put("kafka.topic.readings", topic);
@@ -58,12 +61,16 @@ final class PipelineFixture implements AutoCloseable {
     flags.put("jdbc.url", postgres.jdbcUrl());
     flags.put("jdbc.user", postgres.user());
     flags.put("jdbc.password", postgres.password());
+    flags.put("redis.url", redis.redisUrl());
+    flags.put("redis.stream.prefix", "sluice:" + topic + ":updates");
+    flags.put("redis.latest.prefix", "sluice:" + topic + ":latest");
     flags.putAll(overrides);
-    return JobSettings.fromConfig(SluiceConfig.load(Map.of(), flags));
+    return SluiceConfig.load(Map.of(), flags);
   }
 
-  /** Runs the job over what the topic holds now, until it is all read. */
-  void runJob(JobSettings s, Sink<WindowStats> history) throws Exception {
+  /** Runs the job over what the topic holds now, until it is all read, with the given history sink. */
+  void runJob(SluiceConfig config, Sink<WindowStats> history) throws Exception {
+    JobSettings s = JobSettings.fromConfig(config);
     KafkaSinks.ensureTopics(s);
     Configuration conf = SluiceJob.flinkConfiguration(s);
     // A job that keeps failing fails the test, with its cause, instead of restarting for ever.
@@ -78,11 +85,12 @@ final class PipelineFixture implements AutoCloseable {
         .setProperty("max.poll.records", "50")
         .build();
     new SluiceJob(s, source, KafkaSinks.deadLetters(s), KafkaSinks.lateReadings(s), history,
-        new DiscardingSink<>()).execute(env);
+        RedisSink.fromConfig(config)).execute(env);
   }
 
-  void runJob(JobSettings s) throws Exception {
-    runJob(s, HistorySink.create(s));
+  /** Runs the job with its production sinks. */
+  void runJob(SluiceConfig config) throws Exception {
+    runJob(config, HistorySink.create(JobSettings.fromConfig(config)));
   }
 
   void truncateHistory() throws Exception {
@@ -120,6 +128,7 @@ final class PipelineFixture implements AutoCloseable {
   @Override
   public void close() {
     kafka.close();
+    redis.close();
     postgres.close();
   }
 }

@@ -76,11 +76,13 @@ class SluiceJobIT {
   @Test
   void everyStoredWindowEqualsTheOracle() throws Exception {
     List<Reading> sent = simulate("oracle", 40_000, "0.02");
-    JobSettings s = pipeline.settings("oracle", JOB);
+    SluiceConfig config = pipeline.config("oracle", JOB);
+    JobSettings s = JobSettings.fromConfig(config);
 
-    pipeline.runJob(s);
+    pipeline.runJob(config);
 
-    assertTableEqualsOracle(s, sent);
+    Map<String, WindowStats> rows = assertTableEqualsOracle(s, sent, true);
+    RedisAgreement.assertRedisAgreesWith(rows, config, pipeline.redis.redisUrl());
   }
 
   @Test
@@ -89,10 +91,11 @@ class SluiceJobIT {
     // depends on when watermarks were emitted, which a replay does not repeat; readings within the
     // bound are never late, so the replay must reproduce every row exactly.
     List<Reading> sent = simulate("failure", 60_000, "0");
-    JobSettings s = pipeline.settings("failure", JOB);
+    SluiceConfig config = pipeline.config("failure", JOB);
+    JobSettings s = JobSettings.fromConfig(config);
     FailOnceSink.reset();
 
-    pipeline.runJob(s, new FailOnceSink<>(HistorySink.create(s), 200));
+    pipeline.runJob(config, new FailOnceSink<>(HistorySink.create(s), 200));
 
     assertThat(FailOnceSink.failed()).as("the injected failure happened after a checkpoint").isTrue();
     assertTableEqualsOracle(s, sent, false);
@@ -131,11 +134,9 @@ class SluiceJobIT {
     return readings;
   }
 
-  private static void assertTableEqualsOracle(JobSettings s, List<Reading> sent) throws Exception {
-    assertTableEqualsOracle(s, sent, true);
-  }
-
-  private static void assertTableEqualsOracle(JobSettings s, List<Reading> sent, boolean expectLate) throws Exception {
+  /** Checks every stored row against the oracle, and returns the rows. */
+  private static Map<String, WindowStats> assertTableEqualsOracle(JobSettings s, List<Reading> sent, boolean expectLate)
+      throws Exception {
     ReadingCodec codec = ReadingCodec.withDefaults();
     Set<Reading> late = new HashSet<>();
     pipeline.consumeAll(s.lateTopic()).forEach(record -> {
@@ -177,6 +178,7 @@ class SluiceJobIT {
       assertRelative("stddev " + at, w.stddev(), o.stddev());
       assertRelative("twa " + at, w.twa(), o.twa());
     }
+    return stored;
   }
 
   private static void assertRelative(String what, double actual, double expected) {
@@ -209,6 +211,7 @@ class SluiceJobIT {
         w.twaSpanMs = rs.getLong("twa_span_ms");
         w.worstQuality = Quality.ofWire(rs.getString("worst_quality"));
         w.revision = rs.getInt("revision");
+        w.mean = rs.getDouble("mean");
         rows.put(WindowOracle.key(w.tag, w.windowMs, w.windowStart), w);
       }
     }
