@@ -101,11 +101,15 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
     logState.update(log);
     if (start < log.emittedUpTo) {
       String tag = ctx.getCurrentKey();
-      reviseFine(tag, log, start, ctx, out);
+      boolean changed = reviseFine(tag, log, start, ctx, out);
       // The next window's held value at its start may have changed too.
       int next = log.firstAtOrAfter(start + fineMs);
-      if (next < log.size && log.ts[next] < log.emittedUpTo) {
-        reviseFine(tag, log, floorStart(log.ts[next], fineMs), ctx, out);
+      long nextStart = next < log.size ? floorStart(log.ts[next], fineMs) : Long.MAX_VALUE;
+      if (nextStart < log.emittedUpTo && reviseFine(tag, log, nextStart, ctx, out)) {
+        changed = true;
+      }
+      if (changed) {
+        reviseCoarse(tag, start, nextStart, out);
       }
     } else {
       ctx.timerService().registerEventTimeTimer(start + fineMs - 1);
@@ -150,22 +154,22 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
       WindowStats w = fineWindow(tag, log, start, i, j);
       fineState.put(start, w);
       out.collect(w);
-      foldIntoCoarse(start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx, out, false);
+      noteFineWindow(start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
       i = j;
     }
     log.emittedUpTo = closedUpTo;
     logState.update(log);
   }
 
-  /** Recomputes an emitted finest window after a late reading, and emits it if it changed. */
-  private void reviseFine(String tag, ReadingLog log, long start, Context ctx, Collector<WindowStats> out)
+  /** Recomputes a closed finest window after a late reading; emits it and returns true if it changed. */
+  private boolean reviseFine(String tag, ReadingLog log, long start, Context ctx, Collector<WindowStats> out)
       throws Exception {
     int i = log.firstAtOrAfter(start);
     int j = log.firstAtOrAfter(start + fineMs);
     WindowStats w = fineWindow(tag, log, start, i, j);
     WindowStats old = fineState.get(start);
     if (old != null && WindowMath.sameFigures(old, w)) {
-      return;
+      return false;
     }
     if (old != null) {
       w.revision = old.revision + 1;
@@ -173,16 +177,15 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
     }
     fineState.put(start, w);
     out.collect(w);
-    foldIntoCoarse(start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx, out, true);
+    noteFineWindow(start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
+    return true;
   }
 
   /**
-   * Makes sure each coarse window around a finest window knows its held start value, and revises
-   * the coarse windows already emitted.
+   * Makes sure each coarse window around an emitted finest window exists, with a timer for its
+   * end, and knows the value held at its start (the one held at its first finest window).
    */
-  private void foldIntoCoarse(
-      long fineStart, boolean hasPrevious, double previous, Context ctx, Collector<WindowStats> out, boolean revising)
-      throws Exception {
+  private void noteFineWindow(long fineStart, boolean hasPrevious, double previous, Context ctx) throws Exception {
     for (int c = 0; c < coarseMs.length; c++) {
       long size = coarseMs[c];
       long start = floorStart(fineStart, size);
@@ -192,23 +195,37 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
         window = new CoarseWindow();
         ctx.timerService().registerEventTimeTimer(start + size - 1);
       }
-      if (window.emitted == null || isFirstFineWindow(start, fineStart)) {
-        // The value held at the coarse start is the one held at its first finest window.
-        if (isFirstFineWindow(start, fineStart)) {
-          window.hasHeld = hasPrevious;
-          window.held = previous;
-        }
-      }
-      if (revising && window.emitted != null) {
-        WindowStats merged = mergeCoarse(ctx.getCurrentKey(), c, start, window);
-        if (!WindowMath.sameFigures(window.emitted, merged)) {
-          merged.revision = window.emitted.revision + 1;
-          revisions.inc();
-          window.emitted = merged;
-          out.collect(merged);
-        }
+      if (isFirstFineWindow(start, fineStart)) {
+        window.hasHeld = hasPrevious;
+        window.held = previous;
       }
       state.put(start, window);
+    }
+  }
+
+  /** Re-merges the closed coarse windows around two revised finest windows, and emits those that changed. */
+  private void reviseCoarse(String tag, long fineStart, long nextFineStart, Collector<WindowStats> out) throws Exception {
+    for (int c = 0; c < coarseMs.length; c++) {
+      long first = floorStart(fineStart, coarseMs[c]);
+      reviseCoarse(tag, c, first, out);
+      if (nextFineStart != Long.MAX_VALUE && floorStart(nextFineStart, coarseMs[c]) != first) {
+        reviseCoarse(tag, c, floorStart(nextFineStart, coarseMs[c]), out);
+      }
+    }
+  }
+
+  private void reviseCoarse(String tag, int c, long start, Collector<WindowStats> out) throws Exception {
+    CoarseWindow window = coarseState.get(c).get(start);
+    if (window == null || window.emitted == null) {
+      return; // not closed yet: it will be merged when it closes
+    }
+    WindowStats merged = mergeCoarse(tag, c, start, window);
+    if (!WindowMath.sameFigures(window.emitted, merged)) {
+      merged.revision = window.emitted.revision + 1;
+      revisions.inc();
+      window.emitted = merged;
+      coarseState.get(c).put(start, window);
+      out.collect(merged);
     }
   }
 
