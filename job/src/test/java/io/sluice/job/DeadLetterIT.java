@@ -7,12 +7,10 @@ import io.sluice.job.sinks.DeadLetterSerializer;
 import io.sluice.reading.ReadingSample;
 import io.sluice.reading.ReadingSamples;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,30 +18,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every malformed sample of the readings contract lands in the dead-letter topic, as it came, with its provenance. */
 class DeadLetterIT {
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  @Order(1)
+  static final MiniClusterExtension CLUSTER = PipelineFixture.miniCluster();
 
-  @TempDir static Path dir;
-  private static PipelineFixture pipeline;
-
-  @BeforeAll
-  static void start() throws Exception {
-    pipeline = new PipelineFixture(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    pipeline.close();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final PipelineFixture pipeline = new PipelineFixture();
 
   @Test
   void everyMalformedSampleLandsInTheDeadLetterTopicWithItsProvenance() throws Exception {

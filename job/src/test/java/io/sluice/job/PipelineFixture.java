@@ -12,7 +12,13 @@ import io.sluice.local.EmbeddedKafka;
 import io.sluice.local.EmbeddedPostgresServer;
 import io.sluice.local.EmbeddedRedisServer;
 import io.sluice.job.sinks.redis.RedisSink;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -35,17 +41,35 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Embedded Kafka and PostgreSQL for the job's tests, and the job run over a bounded topic. */
-final class PipelineFixture implements AutoCloseable {
-  final EmbeddedKafka kafka;
-  final EmbeddedPostgresServer postgres;
-  final EmbeddedRedisServer redis;
+/**
+ * Embedded Kafka, PostgreSQL and Redis for a test class, and the job run over a bounded topic.
+ * Register it with {@code @RegisterExtension static final PipelineFixture pipeline = new
+ * PipelineFixture();} next to a {@link #miniCluster()}.
+ */
+final class PipelineFixture implements BeforeAllCallback, AfterAllCallback {
+  EmbeddedKafka kafka;
+  EmbeddedPostgresServer postgres;
+  EmbeddedRedisServer redis;
+  private Path dir;
 
-  PipelineFixture(Path dir) throws Exception {
+  /** A MiniCluster of one TaskManager with two slots: the job runs at parallelism 2. */
+  static MiniClusterExtension miniCluster() {
+    return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    dir = Files.createTempDirectory("sluice-job-test");
     postgres = new EmbeddedPostgresServer(dir.resolve("pg")).start();
     redis = new EmbeddedRedisServer(dir.resolve("redis")).start();
     kafka = new EmbeddedKafka(dir.resolve("kafka")).start();
     Schema.apply(postgres.jdbcUrl(), postgres.user(), postgres.password());
+  }
+
+  /** A file in this fixture's folder. */
+  Path file(String name) {
+    return dir.resolve(name);
   }
 
   /** The configuration for a topic, over the defaults, with the test's own overrides. */
@@ -126,9 +150,12 @@ final class PipelineFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterAll(ExtensionContext context) throws Exception {
     kafka.close();
     redis.close();
     postgres.close();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 }

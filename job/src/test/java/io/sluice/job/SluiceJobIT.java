@@ -27,14 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole job on a MiniCluster against embedded Kafka and PostgreSQL, fed by a deterministic
@@ -52,21 +49,12 @@ class SluiceJobIT {
       "job.watermark.interval.ms", "5");
 
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  @Order(1)
+  static final MiniClusterExtension CLUSTER = PipelineFixture.miniCluster();
 
-  @TempDir static Path dir;
-  private static PipelineFixture pipeline;
-
-  @BeforeAll
-  static void start() throws Exception {
-    pipeline = new PipelineFixture(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    pipeline.close();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final PipelineFixture pipeline = new PipelineFixture();
 
   @BeforeEach
   void emptyTable() throws Exception {
@@ -103,7 +91,7 @@ class SluiceJobIT {
 
   /** Sends a deterministic run to the topic and returns the valid readings it sent, from its copy. */
   private static List<Reading> simulate(String topic, int records, String lateFraction) throws Exception {
-    Path copy = dir.resolve(topic + ".ndjson");
+    Path copy = pipeline.file(topic + ".ndjson");
     Map<String, String> flags = new HashMap<>();
     flags.put("kafka.bootstrap.servers", pipeline.kafka.bootstrapServers());
     flags.put("kafka.topic.readings", topic);
