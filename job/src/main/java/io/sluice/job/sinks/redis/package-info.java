@@ -6,6 +6,6 @@
  * sluice:updates:1s}) and a latest-values hash per group and window size ({@code
  * sluice:latest:1s:plant1.area03}); the format is conf/samples/updates/README.md, its codec {@link
  * io.sluice.update.UpdateCodec}. The sink is best effort and outlives Redis outages: see
- * job/docs/redis-sink.md.
+ * job/README.md (section "Live updates").
  */
 package io.sluice.job.sinks.redis;
