@@ -89,6 +89,18 @@ class SluiceJobIT {
     assertTableEqualsOracle(s, sent, false);
   }
 
+  @Test
+  void theRocksDbStateBackendStoresTheSameWindows() throws Exception {
+    List<Reading> sent = simulate("rocksdb", 20_000, "0");
+    Map<String, String> job = new HashMap<>(JOB);
+    job.put("job.state.backend", "rocksdb");
+    SluiceConfig config = pipeline.config("rocksdb", job);
+
+    pipeline.runJob(config);
+
+    assertTableEqualsOracle(JobSettings.fromConfig(config), sent, false);
+  }
+
   /** Sends a deterministic run to the topic and returns the valid readings it sent, from its copy. */
   private static List<Reading> simulate(String topic, int records, String lateFraction) throws Exception {
     Path copy = pipeline.file(topic + ".ndjson");
