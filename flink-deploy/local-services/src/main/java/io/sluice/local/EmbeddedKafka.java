@@ -1,5 +1,7 @@
 package io.sluice.local;
 
+import io.sluice.kafka.KafkaTopics;
+
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.sluice.local;
+package io.sluice.kafka;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,36 +15,44 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** Topic creation shared by the embedded broker and a real cluster. */
-final class KafkaTopics {
+/**
+ * Topic creation for every module that creates topics (the embedded broker, the simulator, the
+ * job), on the embedded broker or a real cluster.
+ *
+ * <p>It waits until every partition has a leader: producing to a partition whose leader is not
+ * yet elected fails with NOT_LEADER_OR_FOLLOWER, and the idempotent producer of Kafka 4.2 then
+ * loops on OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout, losing records (seen here
+ * right after topic creation).
+ */
+public final class KafkaTopics {
   private KafkaTopics() {}
 
   /** Creates the topic on the cluster at bootstrapServers, with a short-lived admin client. */
-  static void create(String bootstrapServers, String name, int partitions, Duration timeout) {
+  public static void create(String bootstrapServers, String name, int partitions, Duration timeout) {
     try (Admin admin =
         Admin.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG,
-                "sluice-local-services-admin"))) {
+                "sluice-topics"))) {
       create(admin, name, partitions, timeout);
     }
   }
 
   /**
-   * Creates a topic (the broker's default replication factor) and waits until every partition has a
-   * leader, so that a producer right after does not start with metadata errors. A topic that
-   * already exists is left as it is.
+   * Creates a topic (the broker's default replication factor; its default partition count when
+   * {@code partitions} is 0) and waits until every partition has a leader. A topic that already
+   * exists is left as it is.
    */
-  static void create(Admin admin, String name, int partitions, Duration timeout) {
-    if (partitions < 1) {
-      throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+  public static void create(Admin admin, String name, int partitions, Duration timeout) {
+    if (partitions < 0) {
+      throw new IllegalArgumentException("partitions must not be negative: " + partitions);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       admin
-          .createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty())))
+          .createTopics(List.of(new NewTopic(name, partitions == 0 ? Optional.empty() : Optional.of(partitions), Optional.empty())))
           .all()
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
