@@ -68,20 +68,36 @@ public final class SluiceJob {
   /** Reads the configuration (file, environment, then --key value arguments) and runs the job. */
   public static void main(String[] args) throws Exception {
     SluiceConfig config = SluiceConfig.load(System.getenv(), ParameterTool.fromArgs(args).toMap());
+    SluiceJob job = fromConfig(config);
+    job.execute(StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(job.settings())));
+  }
+
+  /**
+   * The production job of a configuration: KafkaSource, the dead-letter and late Kafka sinks,
+   * HistorySink and RedisSink.
+   *
+   * <p>Also prepares what they need: applies the schema (when job.schema.apply) and creates the
+   * dead-letter and late topics. {@link #main} and flink-deploy/local-job both run the job built
+   * here, so a local run has exactly the production wiring.
+   */
+  public static SluiceJob fromConfig(SluiceConfig config) throws Exception {
     JobSettings settings = JobSettings.fromConfig(config);
     if (settings.applySchema()) {
       Schema.apply(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
     }
     KafkaSinks.ensureTopics(settings);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(settings));
-    new SluiceJob(
-            settings,
-            ReadingSource.create(settings),
-            KafkaSinks.deadLetters(settings),
-            KafkaSinks.lateReadings(settings),
-            HistorySink.create(settings),
-            RedisSink.fromConfig(config))
-        .execute(env);
+    return new SluiceJob(
+        settings,
+        ReadingSource.create(settings),
+        KafkaSinks.deadLetters(settings),
+        KafkaSinks.lateReadings(settings),
+        HistorySink.create(settings),
+        RedisSink.fromConfig(config));
+  }
+
+  /** The settings the job was built with. */
+  public JobSettings settings() {
+    return settings;
   }
 
   /** Checkpointing, state backend and serialisation settings of the job. */
