@@ -3,6 +3,7 @@ package io.sluice.bench;
 import io.sluice.config.ConfigException;
 import io.sluice.config.SluiceConfig;
 import io.sluice.simulator.SimulatorSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,15 +25,21 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <ul>
  *   <li>(a) a raw KafkaConsumer: the physical limit, the baseline ({@link RawConsumerRead})
- *   <li>(b) the job's core, source → parse → windows with discarding sinks: not built yet
- *   <li>(c) the full job with both sinks on: not built yet
+ *   <li>(b) the job's core, source → parse → windows with discarding sinks ({@link SluiceJobCore})
+ *   <li>(c) the full job with both sinks on, PostgreSQL and Redis ({@link SluiceJobFull})
  *   <li>(d) a typical DataStream job ({@link TypicalDataStreamJob})
  *   <li>(e) the same aggregation in Flink SQL ({@link TypicalSqlJob})
  * </ul>
  *
  * <pre>
- * bench/job-throughput.sh [--records N] [--rounds R] [--parallelism P] [--only a,d,e]
+ * bench/job-throughput.sh [--records N] [--rounds R] [--parallelism P] [--only a,b,c,d,e] [--profile FILE.jfr]
+ *                         [--job.KEY VALUE]...
  * </pre>
+ *
+ * <p>{@code --profile FILE.jfr} records the timed rounds (not the warm-up) with the JDK Flight
+ * Recorder and prints where the CPU samples fall ({@link JfrProfile}). {@code --job.KEY VALUE}
+ * (or {@code --redis.KEY VALUE}) sets a key of conf/sluice.properties for (b) and (c) only, such
+ * as {@code --job.checkpoint.interval.ms 1000} or {@code --job.state.backend rocksdb}.
  */
 public final class JobThroughputBench {
   static final String TOPIC = "bench.job.readings";
@@ -51,17 +58,16 @@ public final class JobThroughputBench {
   }
 
   /**
-   * The measurements that exist so far, by letter.
+   * The measurements, by letter.
    *
-   * <p>Extension point for (b) and (c), once {@code io.sluice.job.SluiceJob} exists (module
-   * {@code job}, artifact io.sluice:sluice-job): add a {@link Measurement} for each and register
-   * it here under "b" and "c". Until then they print "not run", and their ratios "n/a".
+   * @param services the services process: the broker, and PostgreSQL and Redis when (c) runs
+   * @param job keys of conf/sluice.properties to set for (b) and (c), over the job's defaults
    */
-  static Map<String, Measurement> measurements() {
+  static Map<String, Measurement> measurements(ServicesProcess services, Map<String, String> job) {
     Map<String, Measurement> m = new LinkedHashMap<>();
     m.put("a", new RawConsumerRead());
-    // m.put("b", new SluiceJobCore());   // source -> parse -> windows, discarding sinks
-    // m.put("c", new SluiceJobFull());   // the full job, PostgreSQL and Redis sinks on
+    m.put("b", new SluiceJobCore(job)); // source -> parse -> windows, discarding sinks
+    m.put("c", new SluiceJobFull(services, job)); // the full job, PostgreSQL and Redis sinks on
     m.put("d", new TypicalDataStreamJob());
     m.put("e", new TypicalSqlJob());
     return m;
@@ -72,6 +78,14 @@ public final class JobThroughputBench {
     long records = Long.parseLong(flags.getOrDefault("records", "5000000"));
     int rounds = Integer.parseInt(flags.getOrDefault("rounds", "3"));
     int parallelism = Integer.parseInt(flags.getOrDefault("parallelism", "2"));
+    Path profile = flags.containsKey("profile") ? Path.of(flags.get("profile")) : null;
+    // --job.KEY VALUE (and --redis.KEY VALUE): a job setting for (b) and (c), to see what it costs.
+    Map<String, String> job = new LinkedHashMap<>();
+    flags.forEach((key, value) -> {
+      if (key.startsWith("job.") || key.startsWith("redis.")) {
+        job.put(key, value);
+      }
+    });
     Set<String> only;
     try {
       only = only(flags.getOrDefault("only", String.join(",", WHAT.keySet())));
@@ -81,15 +95,16 @@ public final class JobThroughputBench {
       return;
     }
 
-    Map<String, Measurement> registered = measurements();
-    Map<String, Measurement> selected = new LinkedHashMap<>();
-    registered.forEach((letter, m) -> {
-      if (only.contains(letter)) {
-        selected.put(letter, m);
-      }
-    });
-
-    try (ServicesProcess broker = ServicesProcess.start("2g", "kafka")) {
+    // (c) writes into PostgreSQL and Redis: they run in the same services process as the broker.
+    String[] services = only.contains("c") ? new String[] {"kafka", "postgres", "redis"} : new String[] {"kafka"};
+    try (ServicesProcess broker = ServicesProcess.start("2g", services)) {
+      Map<String, Measurement> registered = measurements(broker, job);
+      Map<String, Measurement> selected = new LinkedHashMap<>();
+      registered.forEach((letter, m) -> {
+        if (only.contains(letter)) {
+          selected.put(letter, m);
+        }
+      });
       String bootstrap = broker.address("kafka.bootstrap.servers");
       SimulatorSettings s = SimulatorThroughputBench.settings(bootstrap, TOPIC, TAGS, records);
       System.out.printf(
@@ -102,6 +117,21 @@ public final class JobThroughputBench {
               + " receive.buffer.bytes %d MiB%n",
           RawConsumerRead.MAX_POLL_RECORDS, RawConsumerRead.MAX_PARTITION_FETCH_BYTES >> 20,
           RawConsumerRead.FETCH_MAX_BYTES >> 20, RawConsumerRead.RECEIVE_BUFFER_BYTES >> 20);
+      if (selected.containsKey("b") || selected.containsKey("c")) {
+        System.out.println(
+            "(b)(c) the job's defaults: windows 1 s and 1 min, out of orderness 2 s, lateness 5 s, hashmap state,"
+                + " a checkpoint every 10 s (file system, temporary), object reuse; source fetch settings the"
+                + " consumer's defaults, as in (d) and (e)");
+        if (!job.isEmpty()) {
+          System.out.println("(b)(c) job settings from the command line, over those defaults: " + job);
+        }
+      }
+      if (selected.containsKey("c")) {
+        System.out.printf(
+            "(c) PostgreSQL %s and Redis %s in the services process; history upserts in batches of 1,000"
+                + " (reWriteBatchedInserts)%n",
+            broker.address("jdbc.url"), broker.address("redis.url"));
+      }
 
       // Pre-load once, through the simulator's own path (topic preflight, generator, producer).
       double preload = SimulatorThroughputBench.simulator(s);
@@ -118,6 +148,7 @@ public final class JobThroughputBench {
       List<String> letters = new ArrayList<>(selected.keySet());
       Map<String, double[]> rates = new LinkedHashMap<>();
       letters.forEach(l -> rates.put(l, new double[rounds]));
+      JfrProfile recording = profile == null ? null : JfrProfile.start(profile);
       for (int round = 0; round < rounds; round++) {
         // Each round starts with the next measurement, so that none always meets a fresher broker.
         for (int turn = 0; turn < letters.size(); turn++) {
@@ -127,24 +158,35 @@ public final class JobThroughputBench {
           System.out.printf("round %d  %-28s %,12.0f readings/s  %s%n", round + 1, label(letter), t.rate(), t.note());
         }
       }
+      if (recording != null) {
+        recording.close();
+      }
 
       Map<String, Double> medians = new LinkedHashMap<>();
       rates.forEach((l, r) -> medians.put(l, Medians.of(r)));
       for (String letter : WHAT.keySet()) {
         if (medians.containsKey(letter)) {
-          System.out.printf("median   %-28s %,12.0f readings/s%s%n", label(letter), medians.get(letter),
-              letter.equals("a") ? "  (baseline: the physical limit)" : "");
+          String note = "";
+          if (letter.equals("a")) {
+            note = "  (baseline: the physical limit)";
+          } else if (letter.equals("c")) {
+            note = String.format("  (%,.0f window rows/s into PostgreSQL)",
+                medians.get(letter) * ((SluiceJobFull) selected.get("c")).rowsPerReading());
+          }
+          System.out.printf("median   %-28s %,12.0f readings/s%s%n", label(letter), medians.get(letter), note);
         } else {
-          System.out.printf("median   %-28s %12s  (%s)%n", label(letter), "not run",
-              registered.containsKey(letter) ? "left out by --only" : "not built yet: needs io.sluice.job.SluiceJob");
+          System.out.printf("median   %-28s %12s  (left out by --only)%n", label(letter), "not run");
         }
       }
-      ratio(medians, "b", "a", null);
-      ratio(medians, "c", "a", null);
+      ratio(medians, "b", "a", "target >= 0.50");
+      ratio(medians, "c", "a", "target >= 0.30");
       ratio(medians, "b", "d", null);
       ratio(medians, "b", "e", null);
       ratio(medians, "d", "a", "issue 3 measured 0.25");
       ratio(medians, "e", "a", "issue 3 measured 0.21");
+      if (recording != null) {
+        JfrProfile.summarise(recording.file(), System.out);
+      }
     }
   }
 
