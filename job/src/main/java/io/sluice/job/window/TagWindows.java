@@ -94,7 +94,8 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
     if (log == null) {
       log = new ReadingLog();
     }
-    if (log.insert(r.ts, r.value, (byte) r.quality.ordinal()) < 0) {
+    int at = log.insert(r.ts, r.value, (byte) r.quality.ordinal());
+    if (at < 0) {
       duplicateReadings.inc();
       return;
     }
@@ -111,7 +112,9 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
       if (changed) {
         reviseCoarse(tag, start, nextStart, out);
       }
-    } else {
+    } else if ((at == 0 || log.ts[at - 1] < start) && (at + 1 == log.size || log.ts[at + 1] >= start + fineMs)) {
+      // The window's first reading: its others found the timer registered (an open window's
+      // readings are never trimmed), and registering costs a timer-queue lookup per reading.
       ctx.timerService().registerEventTimeTimer(start + fineMs - 1);
     }
   }
