@@ -59,6 +59,20 @@ class SimulatorCommandTest {
   }
 
   @Test
+  void asAProcessAnUnreachableBrokerPrintsOneLineOnStderrAndNoLogs() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+        System.getProperty("java.class.path"), SimulatorCommand.class.getName(),
+        "--bootstrap-servers=127.0.0.1:" + closedPort, "--count=1").start();
+    String stderr = new String(p.getErrorStream().readAllBytes()).strip();
+    assertThat(p.waitFor()).isEqualTo(1);
+    assertThat(stderr).isEqualTo("simulator: cannot reach Kafka at 127.0.0.1:" + closedPort + " within 5 s");
+  }
+
+  @Test
   void helpListsEveryFlagWithItsDefault() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("--rate=N|realtime|max").contains("(default: realtime)").contains("--copy-to=FILE");
