@@ -37,10 +37,6 @@ final class TagCache {
     }
   }
 
-  int size() {
-    return size;
-  }
-
   private void insert(int slot, int hash, byte[] key, String value) {
     keys[slot] = key;
     values[slot] = value;

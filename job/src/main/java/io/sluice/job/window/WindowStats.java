@@ -67,31 +67,6 @@ public final class WindowStats {
     return twaSpanMs == 0 ? lastValue : twaArea / twaSpanMs;
   }
 
-  public WindowStats copy() {
-    WindowStats c = new WindowStats();
-    c.tag = tag;
-    c.windowMs = windowMs;
-    c.windowStart = windowStart;
-    c.count = count;
-    c.goodCount = goodCount;
-    c.uncertainCount = uncertainCount;
-    c.badCount = badCount;
-    c.sum = sum;
-    c.min = min;
-    c.max = max;
-    c.firstTs = firstTs;
-    c.firstValue = firstValue;
-    c.lastTs = lastTs;
-    c.lastValue = lastValue;
-    c.mean = mean;
-    c.m2 = m2;
-    c.twaArea = twaArea;
-    c.twaSpanMs = twaSpanMs;
-    c.worstQuality = worstQuality;
-    c.revision = revision;
-    return c;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof WindowStats)) {
