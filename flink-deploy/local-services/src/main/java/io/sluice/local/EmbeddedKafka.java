@@ -25,7 +25,6 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.server.Server;
 import kafka.server.SharedServer;
-import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -54,7 +53,7 @@ import scala.Tuple2;
  * with {@link #createTopic}). The data directory belongs to this server: it is created on {@link
  * #start()} and deleted on {@link #close()}.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka extends EmbeddedServer {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
   private static final int NODE_ID = 1;
@@ -62,8 +61,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Path dataDirectory;
-  private final int requestedPort;
   private final Map<String, String> overrides;
 
   private PreboundSockets sockets;
@@ -72,9 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private BrokerServer broker;
   private Admin admin;
   private int port;
-  private boolean started;
   private boolean ready;
-  private boolean closed;
 
   /** A broker on a free port, with its data in {@code dataDirectory}. */
   public EmbeddedKafka(Path dataDirectory) {
@@ -82,8 +77,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private EmbeddedKafka(Builder builder) {
-    this.dataDirectory = builder.dataDirectory.toAbsolutePath();
-    this.requestedPort = builder.port;
+    super("Embedded Kafka", builder.dataDirectory, builder.port);
     this.overrides = Map.copyOf(builder.overrides);
   }
 
@@ -95,11 +89,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * Formats the storage, binds the listeners and starts controller then broker; blocks until ready.
    */
   public synchronized EmbeddedKafka start() {
-    if (started) {
-      throw new IllegalStateException("EmbeddedKafka can be started only once");
-    }
-    started = true;
-    long begin = System.nanoTime();
+    long begin = beginStart();
     try {
       Files.createDirectories(dataDirectory);
       sockets = new PreboundSockets();
@@ -161,10 +151,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     return port;
   }
 
-  public Path dataDirectory() {
-    return dataDirectory;
-  }
-
   /**
    * Creates a topic with this many partitions and waits until each has a leader; a topic that
    * already exists is left as it is.
@@ -173,7 +159,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     Admin client;
     synchronized (this) {
       requireStarted();
-      if (closed) {
+      if (isClosed()) {
         throw new IllegalStateException("EmbeddedKafka is closed");
       }
       if (admin == null) {
@@ -193,10 +179,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Stops broker then controller, frees both ports and deletes the data directory; idempotent. */
   @Override
   public synchronized void close() {
-    if (closed) {
+    if (!beginClose()) {
       return;
     }
-    closed = true;
     long begin = System.nanoTime();
     stopQuietly();
     deleteDataDirectory();
@@ -224,14 +209,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     sharedServer = null;
     if (sockets != null) {
       sockets.closeAll();
-    }
-  }
-
-  private void deleteDataDirectory() {
-    try {
-      FileUtils.deleteDirectory(dataDirectory.toFile());
-    } catch (IOException e) {
-      LOG.warn("Could not delete Kafka data directory {}: {}", dataDirectory, e.toString());
     }
   }
 
@@ -333,10 +310,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The broker listener's port; 0 (the default) picks a free one. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535: " + port);
-      }
-      this.port = port;
+      this.port = checkPort(port);
       return this;
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,22 +20,18 @@ import org.slf4j.LoggerFactory;
  * Connections are trusted (no password check), as the superuser {@value #USER} to the database
  * {@value #DATABASE}.
  */
-public final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer extends EmbeddedServer {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
   public static final String USER = "postgres";
   public static final String PASSWORD = "postgres";
   public static final String DATABASE = "postgres";
 
-  private final Path dataDirectory;
-  private final int requestedPort;
   private final Duration startupWait;
 
   private EmbeddedPostgres postgres;
   private Thread shutdownHook;
   private int port;
-  private boolean started;
-  private boolean closed;
 
   /** A server on a free port, with its data in {@code dataDirectory} (absent or empty). */
   public EmbeddedPostgresServer(Path dataDirectory) {
@@ -44,8 +39,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   private EmbeddedPostgresServer(Builder builder) {
-    this.dataDirectory = builder.dataDirectory.toAbsolutePath();
-    this.requestedPort = builder.port;
+    super("Embedded PostgreSQL", builder.dataDirectory, builder.port);
     this.startupWait = builder.startupWait;
   }
 
@@ -55,15 +49,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** Runs initdb and starts the server; blocks until it answers {@code SELECT 1}. */
   public synchronized EmbeddedPostgresServer start() {
-    if (started) {
-      throw new IllegalStateException("EmbeddedPostgresServer can be started only once");
-    }
-    started = true;
-    long begin = System.nanoTime();
-    if (requestedPort != 0) {
-      // zonky would otherwise wait for "a" server on that port, and might find someone else's.
-      Net.requireFree("Embedded PostgreSQL", requestedPort);
-    }
+    long begin = beginStart();
+    requireRequestedPortFree();
     port = requestedPort != 0 ? requestedPort : Net.freePort();
     try {
       Files.createDirectories(dataDirectory.getParent());
@@ -128,17 +115,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return port;
   }
 
-  public Path dataDirectory() {
-    return dataDirectory;
-  }
-
   /** Stops the server (pg_ctl stop, fast mode), frees its port and deletes the data; idempotent. */
   @Override
   public synchronized void close() {
-    if (closed) {
+    if (!beginClose()) {
       return;
     }
-    closed = true;
     long begin = System.nanoTime();
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
@@ -187,16 +169,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  private void deleteDataDirectory() {
-    try {
-      FileUtils.deleteDirectory(dataDirectory.toFile());
-    } catch (IOException e) {
-      LOG.warn("Could not delete PostgreSQL data directory {}: {}", dataDirectory, e.toString());
-    }
-  }
-
   private void requireStarted() {
-    if (postgres == null && !closed) {
+    if (postgres == null && !isClosed()) {
       throw new IllegalStateException("EmbeddedPostgresServer is not started");
     }
   }
@@ -213,10 +187,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** The server's port; 0 (the default) picks a free one. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535: " + port);
-      }
-      this.port = port;
+      this.port = checkPort(port);
       return this;
     }
 

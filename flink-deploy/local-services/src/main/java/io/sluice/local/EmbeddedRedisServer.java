@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -20,19 +19,14 @@ import redis.embedded.core.ExecutableProvider;
  * directory, which it owns: created on {@link #start()}, deleted on {@link #close()}. Nothing is
  * persisted (no RDB snapshots, no AOF): the streams live as long as the server.
  */
-public final class EmbeddedRedisServer implements AutoCloseable {
+public final class EmbeddedRedisServer extends EmbeddedServer {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedisServer.class);
 
   /** A free port can be taken by someone else before redis binds it; try a few. */
   private static final int FREE_PORT_ATTEMPTS = 3;
 
-  private final Path dataDirectory;
-  private final int requestedPort;
-
   private RedisServer server;
   private int port;
-  private boolean started;
-  private boolean closed;
 
   /** A server on a free port, with its files in {@code dataDirectory}. */
   public EmbeddedRedisServer(Path dataDirectory) {
@@ -40,8 +34,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
   }
 
   private EmbeddedRedisServer(Builder builder) {
-    this.dataDirectory = builder.dataDirectory.toAbsolutePath();
-    this.requestedPort = builder.port;
+    super("Embedded Redis", builder.dataDirectory, builder.port);
   }
 
   public static Builder builder(Path dataDirectory) {
@@ -50,14 +43,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   /** Starts redis-server; blocks until it logs that it accepts connections. */
   public synchronized EmbeddedRedisServer start() {
-    if (started) {
-      throw new IllegalStateException("EmbeddedRedisServer can be started only once");
-    }
-    started = true;
-    long begin = System.nanoTime();
-    if (requestedPort != 0) {
-      Net.requireFree("Embedded Redis", requestedPort);
-    }
+    long begin = beginStart();
+    requireRequestedPortFree();
     File executable;
     try {
       Path bin = Files.createDirectories(dataDirectory.resolve("bin"));
@@ -132,20 +119,15 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     return port;
   }
 
-  public Path dataDirectory() {
-    return dataDirectory;
-  }
-
   /**
    * Stops redis-server (SIGTERM, then waits for it), frees its port and deletes the data;
    * idempotent.
    */
   @Override
   public synchronized void close() {
-    if (closed) {
+    if (!beginClose()) {
       return;
     }
-    closed = true;
     long begin = System.nanoTime();
     if (server != null) {
       try {
@@ -157,14 +139,6 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     deleteDataDirectory();
     if (server != null) {
       LOG.info("Redis stopped in {} ms", (System.nanoTime() - begin) / 1_000_000);
-    }
-  }
-
-  private void deleteDataDirectory() {
-    try {
-      FileUtils.deleteDirectory(dataDirectory.toFile());
-    } catch (IOException e) {
-      LOG.warn("Could not delete Redis data directory {}: {}", dataDirectory, e.toString());
     }
   }
 
@@ -185,10 +159,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
     /** The server's port; 0 (the default) picks a free one. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535: " + port);
-      }
-      this.port = port;
+      this.port = checkPort(port);
       return this;
     }
 
