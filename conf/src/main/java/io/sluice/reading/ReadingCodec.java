@@ -45,6 +45,7 @@ public final class ReadingCodec {
     ascii(",\"quality\":\"good\"}"), ascii(",\"quality\":\"uncertain\"}"), ascii(",\"quality\":\"bad\"}")
   };
 
+  private final ReadingLimits limits;
   private final int maxBytes;
   private final long minTs;
   private final long maxTs;
@@ -59,24 +60,22 @@ public final class ReadingCodec {
   private boolean numberIsExactLong;
   private long numberLong;
 
-  public ReadingCodec(int maxBytes, long minTs, long maxTs) {
-    if (maxBytes < 64) {
-      throw new IllegalArgumentException("maxBytes must be at least 64: " + maxBytes);
-    }
-    if (minTs >= maxTs) {
-      throw new IllegalArgumentException("minTs must be before maxTs");
-    }
-    this.maxBytes = maxBytes;
-    this.minTs = minTs;
-    this.maxTs = maxTs;
+  public ReadingCodec(ReadingLimits limits) {
+    this.limits = limits;
+    // Copied into fields: read for every record.
+    this.maxBytes = limits.maxBytes();
+    this.minTs = limits.minTs();
+    this.maxTs = limits.maxTs();
   }
 
   /** A codec with the limits of the readings.* configuration keys. */
   public static ReadingCodec fromConfig(SluiceConfig config) {
-    return new ReadingCodec(
-        config.getInt("readings.max.bytes"),
-        instantOf(config, "readings.min.timestamp"),
-        instantOf(config, "readings.max.timestamp"));
+    return new ReadingCodec(ReadingLimits.fromConfig(config));
+  }
+
+  /** What this codec accepts. */
+  public ReadingLimits limits() {
+    return limits;
   }
 
   /** A codec with the defaults of conf/sluice.properties. */
@@ -801,14 +800,6 @@ public final class ReadingCodec {
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  private static long instantOf(SluiceConfig config, String key) {
-    try {
-      return Instant.parse(config.get(key)).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw config.invalid(key, "is not an ISO-8601 instant like 2000-01-01T00:00:00Z");
-    }
   }
 
   /** Unwinds a syntax error to {@link #decode}; no stack trace, as bad input is routine. */

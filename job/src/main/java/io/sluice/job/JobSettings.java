@@ -1,6 +1,7 @@
 package io.sluice.job;
 
 import io.sluice.config.SluiceConfig;
+import io.sluice.reading.ReadingLimits;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,9 +34,7 @@ public record JobSettings(
     long jdbcBatchIntervalMs,
     int jdbcMaxRetries,
     boolean applySchema,
-    int readingMaxBytes,
-    String readingMinTimestamp,
-    String readingMaxTimestamp,
+    ReadingLimits readingLimits,
     int channelGroupDepth) {
 
   public static JobSettings fromConfig(SluiceConfig c) {
@@ -87,9 +86,7 @@ public record JobSettings(
         c.getLong("job.jdbc.batch.interval.ms"),
         c.getInt("job.jdbc.max-retries"),
         c.getBoolean("job.schema.apply"),
-        c.getInt("readings.max.bytes"),
-        c.get("readings.min.timestamp"),
-        c.get("readings.max.timestamp"),
+        ReadingLimits.fromConfig(c),
         c.getInt("redis.group.depth"));
   }
 }

@@ -46,7 +46,7 @@ public final class ReadingGenerator {
   private boolean malformedFollows;
 
   public ReadingGenerator(
-      Plant plant, long startTs, long intervalMs, FaultSettings faults, long seed, ReadingCodec codec, int maxBytes) {
+      Plant plant, long startTs, long intervalMs, FaultSettings faults, long seed, ReadingCodec codec) {
     if (intervalMs < 1) {
       throw new IllegalArgumentException("the interval must be at least 1 ms: " + intervalMs);
     }
@@ -57,7 +57,7 @@ public final class ReadingGenerator {
     // A stream of its own, so that changing a fault fraction leaves the signals as they were.
     this.faultRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
     this.codec = codec;
-    this.malformed = new MalformedRecords(maxBytes);
+    this.malformed = new MalformedRecords(codec.limits().maxBytes());
     int longestTag = tags.stream().mapToInt(t -> t.name().length()).max().orElse(0);
     this.scratch = new byte[longestTag + ReadingCodec.MAX_ENCODED_OVERHEAD];
   }

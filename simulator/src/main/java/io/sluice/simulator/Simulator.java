@@ -30,7 +30,7 @@ public final class Simulator {
   /** The generator that a run with these settings uses; tests and benchmarks call it directly. */
   public static ReadingGenerator generator(SimulatorSettings s, ReadingCodec codec) {
     Plant plant = Plant.build(s.tags(), s.intervalMs(), s.seed());
-    return new ReadingGenerator(plant, s.startTs(), s.intervalMs(), s.faults(), s.seed(), codec, s.maxBytes());
+    return new ReadingGenerator(plant, s.startTs(), s.intervalMs(), s.faults(), s.seed(), codec);
   }
 
   /** Runs until the settings' count or duration, or until {@code stop} is set. */

@@ -33,8 +33,7 @@ public record SimulatorSettings(
     Path copyFile,
     int lingerMs,
     int batchSize,
-    String compression,
-    int maxBytes) {
+    String compression) {
 
   public static SimulatorSettings fromConfig(SluiceConfig c, Clock clock) {
     int tags = positive(c, "simulator.tags");
@@ -71,8 +70,7 @@ public record SimulatorSettings(
         c.isSet("simulator.copy.file") ? Path.of(c.get("simulator.copy.file")) : null,
         c.getInt("simulator.producer.linger.ms"),
         positive(c, "simulator.producer.batch.size"),
-        c.get("simulator.producer.compression.type"),
-        c.getInt("readings.max.bytes"));
+        c.get("simulator.producer.compression.type"));
   }
 
   /** Whether the rate is unlimited. */

@@ -22,7 +22,7 @@ class ReadingGeneratorTest {
   private final ReadingCodec codec = ReadingCodec.withDefaults();
 
   private ReadingGenerator generator(int tags, long seed, FaultSettings faults) {
-    return new ReadingGenerator(Plant.build(tags, INTERVAL, seed), BEGINNING, INTERVAL, faults, seed, codec, 4096);
+    return new ReadingGenerator(Plant.build(tags, INTERVAL, seed), BEGINNING, INTERVAL, faults, seed, codec);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.sluice.job.parse;
 
 import io.sluice.reading.Reading;
 import io.sluice.reading.ReadingCodec;
+import io.sluice.reading.ReadingLimits;
 import io.sluice.reading.Rejection;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,26 +18,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ReadingDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
   private static final long serialVersionUID = 1L;
 
-  private final int maxBytes;
-  private final long minTs;
-  private final long maxTs;
+  private final ReadingLimits limits;
   private transient ReadingCodec codec;
 
-  public ReadingDeserializer(int maxBytes, long minTs, long maxTs) {
-    this.maxBytes = maxBytes;
-    this.minTs = minTs;
-    this.maxTs = maxTs;
+  public ReadingDeserializer(ReadingLimits limits) {
+    this.limits = limits;
   }
 
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
-    codec = new ReadingCodec(maxBytes, minTs, maxTs);
+    codec = new ReadingCodec(limits);
   }
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
     if (codec == null) { // open() is optional for this interface
-      codec = new ReadingCodec(maxBytes, minTs, maxTs);
+      codec = new ReadingCodec(limits);
     }
     Reading reading = new Reading();
     Rejection rejection = codec.decode(record.value(), reading);

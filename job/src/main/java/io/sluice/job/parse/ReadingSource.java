@@ -1,7 +1,6 @@
 package io.sluice.job.parse;
 
 import io.sluice.job.JobSettings;
-import java.time.Instant;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -28,10 +27,7 @@ public final class ReadingSource {
         .setTopics(s.readingsTopic())
         .setGroupId(s.groupId())
         .setStartingOffsets(startingOffsets(s.startingOffsets()))
-        .setDeserializer(new ReadingDeserializer(
-            s.readingMaxBytes(),
-            Instant.parse(s.readingMinTimestamp()).toEpochMilli(),
-            Instant.parse(s.readingMaxTimestamp()).toEpochMilli()));
+        .setDeserializer(new ReadingDeserializer(s.readingLimits()));
   }
 
   private static OffsetsInitializer startingOffsets(String name) {
