@@ -1,7 +1,6 @@
 package io.sluice.simulator;
 
-import io.sluice.config.ConfigDefaultProvider;
-import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigCommandLine;
 import io.sluice.config.SluiceConfig;
 import io.sluice.reading.ReadingCodec;
 import java.io.PrintWriter;
@@ -11,9 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
 
 /**
  * The simulator's command line. Each flag stands for one configuration key (its descriptionKey),
@@ -109,39 +106,12 @@ public final class SimulatorCommand implements Callable<Integer> {
 
   /** Runs the command line and returns the exit code: 0 done, 1 failed, 2 bad usage. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    SluiceConfig config;
-    try {
-      config = SluiceConfig.load(System.getenv(), confFlag(args));
-    } catch (ConfigException e) {
-      err.println("simulator: " + e.getMessage());
-      return 2;
-    }
-    CommandLine cli = new CommandLine(new SimulatorCommand(config));
-    cli.setDefaultValueProvider(new ConfigDefaultProvider(config));
-    cli.setOut(out);
-    cli.setErr(err);
-    cli.setParameterExceptionHandler(
-        (e, a) -> {
-          err.println("simulator: " + e.getMessage() + " (see --help)");
-          return 2;
-        });
-    cli.setExecutionExceptionHandler(
-        (e, c, r) -> {
-          err.println("simulator: " + e.getMessage());
-          return e instanceof ConfigException ? 2 : 1;
-        });
-    return cli.execute(args);
+    return ConfigCommandLine.execute("simulator", SimulatorCommand::new, args, out, err);
   }
 
   @Override
   public Integer call() {
-    SluiceConfig config = defaults;
-    ParseResult parsed = spec.commandLine().getParseResult();
-    for (OptionSpec option : parsed.matchedOptions()) {
-      if (config.has(option.descriptionKey())) {
-        config = config.with(option.descriptionKey(), option.getValue(), "flag " + option.longestName());
-      }
-    }
+    SluiceConfig config = ConfigCommandLine.withFlags(defaults, spec);
     SimulatorSettings settings = SimulatorSettings.fromConfig(config, Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
@@ -177,18 +147,5 @@ public final class SimulatorCommand implements Callable<Integer> {
         // the hook is running: it is waiting for us, which countDown has released
       }
     }
-  }
-
-  /** The --conf flag, which must be known before the command line is parsed. */
-  private static java.util.Map<String, String> confFlag(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].startsWith("--conf=")) {
-        return java.util.Map.of("conf", args[i].substring("--conf=".length()));
-      }
-      if (args[i].equals("--conf") && i + 1 < args.length) {
-        return java.util.Map.of("conf", args[i + 1]);
-      }
-    }
-    return java.util.Map.of();
   }
 }

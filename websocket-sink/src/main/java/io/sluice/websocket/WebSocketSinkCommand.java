@@ -1,0 +1,99 @@
+package io.sluice.websocket;
+
+import io.sluice.config.ConfigCommandLine;
+import io.sluice.config.SluiceConfig;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * websocket-sink's command line: runs the service until it is stopped (Ctrl-C or SIGTERM), then
+ * closes every client with 4200 so they reconnect to another instance. Each flag stands for one
+ * configuration key.
+ */
+@Command(
+    name = "websocket-sink",
+    mixinStandardHelpOptions = true,
+    version = "sluice-websocket-sink 0.1",
+    sortOptions = false,
+    description = "Pushes the job's live updates from Redis to Pusher-protocol clients.",
+    footer = "Every flag can also be set in conf/sluice.properties or as an environment variable (SLUICE_WEBSOCKET_PORT, ...).")
+public final class WebSocketSinkCommand implements Callable<Integer> {
+  @Option(names = "--host", descriptionKey = "websocket.host", description = "Interface (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", descriptionKey = "websocket.port", description = "Port (default: ${DEFAULT-VALUE}).")
+  String port;
+
+  @Option(names = "--redis-url", descriptionKey = "redis.url", paramLabel = "redis://HOST:PORT",
+      description = "Redis the job writes to (default: ${DEFAULT-VALUE}).")
+  String redisUrl;
+
+  @Option(names = "--app-id", descriptionKey = "pusher.app.id", description = "Pusher app id (default: ${DEFAULT-VALUE}).")
+  String appId;
+
+  @Option(names = "--app-key", descriptionKey = "pusher.app.key", description = "Pusher app key (default: ${DEFAULT-VALUE}).")
+  String appKey;
+
+  @Option(names = "--app-secret", descriptionKey = "pusher.app.secret", description = "Pusher app secret.")
+  String appSecret;
+
+  @Option(names = "--allowed-origins", descriptionKey = "websocket.allowed.origins", paramLabel = "ORIGIN,...",
+      description = "Origins allowed to connect (default: any).")
+  String allowedOrigins;
+
+  @Option(names = "--max-connections", descriptionKey = "websocket.max.connections",
+      description = "Most connections at once (default: ${DEFAULT-VALUE}).")
+  String maxConnections;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "A properties file of your own, over the defaults.")
+  String conf;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final SluiceConfig defaults;
+
+  WebSocketSinkCommand(SluiceConfig defaults) {
+    this.defaults = defaults;
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs the command line; returns the exit code: 0 stopped, 1 failed, 2 bad usage. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    return ConfigCommandLine.execute("websocket-sink", WebSocketSinkCommand::new, args, out, err);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    WebSocketSinkSettings settings = WebSocketSinkSettings.fromConfig(ConfigCommandLine.withFlags(defaults, spec));
+    WebSocketSink sink = new WebSocketSink(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        sink.stop();
+      } catch (Exception e) {
+        // the JVM is going anyway
+      }
+      stopped.countDown();
+    }, "websocket-sink-shutdown"));
+    try {
+      sink.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start: " + e.getMessage(), e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("websocket-sink: ws://%s:%d/app/%s, HTTP API /apps/%s/events, /health, /metrics; Redis %s%n",
+        settings.host(), sink.port(), settings.appKey(), settings.appId(), settings.redisUrl());
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,151 @@
+package io.sluice.websocket;
+
+import io.sluice.config.SluiceConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything websocket-sink reads from the configuration; each field is documented, with its
+ * default, by its key in conf/sluice.properties.
+ *
+ * @param host websocket.host
+ * @param port websocket.port
+ * @param appId pusher.app.id
+ * @param appKey pusher.app.key
+ * @param appSecret pusher.app.secret
+ * @param redisUrl redis.url, a real address (redis://host:port)
+ * @param groupDepth redis.group.depth
+ * @param streamPrefix redis.stream.prefix
+ * @param latestPrefix redis.latest.prefix
+ * @param streamMaxLen redis.stream.maxlen, also the cap of the HTTP API's events stream
+ * @param windowsMs websocket.windows, in milliseconds; the first has the plain channel names
+ * @param channel websocket.channel
+ * @param event websocket.event
+ * @param activityTimeoutSeconds websocket.activity.timeout.s
+ * @param pongTimeout websocket.pong.timeout.ms
+ * @param maxMessageBytes websocket.max.message.bytes
+ * @param maxConnections websocket.max.connections
+ * @param maxSubscriptions websocket.max.subscriptions
+ * @param maxClientMessagesPerSecond websocket.max.client.messages.per.s
+ * @param allowedOrigins websocket.allowed.origins; empty allows any
+ * @param queueMaxMessages websocket.queue.max.messages
+ * @param eventsStream websocket.events.stream
+ * @param readBlock websocket.read.block.ms
+ * @param readCount websocket.read.count
+ */
+public record WebSocketSinkSettings(
+    String host,
+    int port,
+    String appId,
+    String appKey,
+    String appSecret,
+    URI redisUrl,
+    int groupDepth,
+    String streamPrefix,
+    String latestPrefix,
+    long streamMaxLen,
+    List<Long> windowsMs,
+    String channel,
+    String event,
+    int activityTimeoutSeconds,
+    Duration pongTimeout,
+    int maxMessageBytes,
+    int maxConnections,
+    int maxSubscriptions,
+    int maxClientMessagesPerSecond,
+    Set<String> allowedOrigins,
+    int queueMaxMessages,
+    String eventsStream,
+    Duration readBlock,
+    int readCount) {
+
+  public WebSocketSinkSettings {
+    Objects.requireNonNull(redisUrl, "redisUrl");
+    windowsMs = List.copyOf(windowsMs);
+    allowedOrigins = Set.copyOf(allowedOrigins);
+  }
+
+  /**
+   * Reads the settings; every bad value is a {@link io.sluice.config.ConfigException} naming its
+   * key. {@code redis.url} must be a real address by now: "embedded" is for the caller to resolve
+   * (the demo and the tests start the services first).
+   */
+  public static WebSocketSinkSettings fromConfig(SluiceConfig config) {
+    String redis = config.get("redis.url");
+    if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+      throw config.invalid(
+          "redis.url",
+          "websocket-sink needs a real Redis (redis://host:port); start the embedded services with"
+              + " flink-deploy/local-services, or use the demo, which starts everything");
+    }
+    List<Long> windows = new ArrayList<>();
+    for (String w : config.getList("websocket.windows")) {
+      long ms;
+      try {
+        ms = SluiceConfig.parseDuration(w).toMillis();
+      } catch (IllegalArgumentException e) {
+        throw config.invalid("websocket.windows", "'" + w + "' is not a duration like 1s or 1m");
+      }
+      if (ms <= 0) {
+        throw config.invalid("websocket.windows", "a window size must be positive");
+      }
+      windows.add(ms);
+    }
+    if (windows.isEmpty()) {
+      throw config.invalid("websocket.windows", "name at least one window size");
+    }
+    return new WebSocketSinkSettings(
+        config.get("websocket.host"),
+        port(config, "websocket.port"),
+        nonBlank(config, "pusher.app.id"),
+        nonBlank(config, "pusher.app.key"),
+        nonBlank(config, "pusher.app.secret"),
+        URI.create(redis),
+        positive(config, "redis.group.depth"),
+        nonBlank(config, "redis.stream.prefix"),
+        nonBlank(config, "redis.latest.prefix"),
+        positive(config, "redis.stream.maxlen"),
+        windows,
+        nonBlank(config, "websocket.channel"),
+        nonBlank(config, "websocket.event"),
+        positive(config, "websocket.activity.timeout.s"),
+        Duration.ofMillis(positive(config, "websocket.pong.timeout.ms")),
+        positive(config, "websocket.max.message.bytes"),
+        positive(config, "websocket.max.connections"),
+        positive(config, "websocket.max.subscriptions"),
+        positive(config, "websocket.max.client.messages.per.s"),
+        Set.copyOf(config.getList("websocket.allowed.origins")),
+        positive(config, "websocket.queue.max.messages"),
+        nonBlank(config, "websocket.events.stream"),
+        Duration.ofMillis(positive(config, "websocket.read.block.ms")),
+        positive(config, "websocket.read.count"));
+  }
+
+  private static int positive(SluiceConfig config, String key) {
+    int v = config.getInt(key);
+    if (v <= 0) {
+      throw config.invalid(key, "must be positive");
+    }
+    return v;
+  }
+
+  private static int port(SluiceConfig config, String key) {
+    int v = config.getInt(key);
+    if (v < 0 || v > 65535) {
+      throw config.invalid(key, "must be a port, 0 to 65535");
+    }
+    return v;
+  }
+
+  private static String nonBlank(SluiceConfig config, String key) {
+    String v = config.get(key);
+    if (v.isBlank()) {
+      throw config.invalid(key, "must not be empty");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,72 @@
+package io.sluice.websocket.connection;
+
+import io.sluice.websocket.channel.ChannelRoute;
+import io.sluice.websocket.channel.Subscriber;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * One connection's subscription to one channel.
+ *
+ * <p>While the subscription catches up (snapshot or missed entries, read from Redis), live frames
+ * wait in a pending list; then the catch-up goes first, and the pending frames follow, less those
+ * the catch-up already covered. So a client sees no gap and no repeat between the two.
+ */
+final class ChannelSubscription implements Subscriber {
+  private final PusherConnection connection;
+  private final ChannelRoute route;
+  private final int maxPending;
+  private volatile boolean live;
+  private List<OutboundFrame> pending;
+
+  ChannelSubscription(PusherConnection connection, ChannelRoute route, boolean catchesUp, int maxPending) {
+    this.connection = connection;
+    this.route = route;
+    this.maxPending = maxPending;
+    this.live = !catchesUp;
+    this.pending = catchesUp ? new ArrayList<>() : null;
+  }
+
+  ChannelRoute route() {
+    return route;
+  }
+
+  @Override
+  public String socketId() {
+    return connection.socketId();
+  }
+
+  @Override
+  public void deliver(OutboundFrame frame) {
+    if (!live) {
+      synchronized (this) {
+        if (!live) {
+          if (pending.size() >= maxPending) {
+            connection.overCapacity();
+          } else {
+            pending.add(frame);
+          }
+          return;
+        }
+      }
+    }
+    connection.enqueue(frame);
+  }
+
+  /** Sends the catch-up, then the frames that came meanwhile and are newer than {@code upTo}. */
+  void goLive(List<OutboundFrame> catchUp, StreamEntryID upTo) {
+    for (OutboundFrame f : catchUp) {
+      connection.enqueue(f);
+    }
+    synchronized (this) {
+      for (OutboundFrame f : pending) {
+        if (upTo == null || f.streamId() == null || f.streamId().compareTo(upTo) > 0) {
+          connection.enqueue(f);
+        }
+      }
+      pending = null;
+      live = true;
+    }
+  }
+}

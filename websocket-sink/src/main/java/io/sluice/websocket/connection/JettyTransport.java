@@ -1,0 +1,36 @@
+package io.sluice.websocket.connection;
+
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
+
+/**
+ * A Jetty WebSocket session as a {@link Transport}.
+ *
+ * <p>Sends go to the core session as ready-made text frames, so a frame serialised once is written
+ * to every recipient without encoding it again (the API's sendText would re-encode a String per
+ * client).
+ */
+final class JettyTransport implements Transport {
+  private static final int MAX_REASON_BYTES = 120;
+  private final CoreSession core;
+
+  JettyTransport(Session session) {
+    this.core = ((WebSocketSession) session).getCoreSession();
+  }
+
+  @Override
+  public void send(byte[] frame, Callback callback) {
+    core.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(frame)), callback, false);
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    String r = reason.length() > MAX_REASON_BYTES ? reason.substring(0, MAX_REASON_BYTES) : reason;
+    core.close(code, r, Callback.NOOP);
+  }
+}

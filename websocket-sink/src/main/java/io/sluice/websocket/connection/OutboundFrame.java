@@ -1,0 +1,26 @@
+package io.sluice.websocket.connection;
+
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * A frame on its way to clients: its bytes, made once for every recipient.
+ *
+ * @param bytes the UTF-8 text frame
+ * @param conflationKey frames with equal keys carry the same tags of the same channel, so a newer
+ *     one may replace an older one waiting in a queue; null for frames that must all arrive
+ * @param windowStart the window the frame's update is of, to never replace a newer by an older
+ * @param streamId the Redis stream entry it came from, or null
+ */
+public record OutboundFrame(byte[] bytes, String conflationKey, long windowStart, StreamEntryID streamId) {
+  /** A frame that is never conflated and has no stream position: protocol replies, events. */
+  public static OutboundFrame of(byte[] bytes) {
+    return new OutboundFrame(bytes, null, 0, null);
+  }
+
+  /** True when this frame may take the place of {@code older} in a queue. */
+  public boolean replaces(OutboundFrame older) {
+    return conflationKey != null
+        && conflationKey.equals(older.conflationKey)
+        && windowStart >= older.windowStart;
+  }
+}
