@@ -1,0 +1,129 @@
+package io.sluice.websocket.testing;
+
+import io.sluice.config.SluiceConfig;
+import io.sluice.local.EmbeddedRedisServer;
+import io.sluice.update.UpdateKeys;
+import io.sluice.websocket.WebSocketSink;
+import io.sluice.websocket.WebSocketSinkSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+
+/**
+ * A real embedded Redis, websocket-sink instances on free ports, a Jetty WebSocket client, and
+ * writes to Redis in the job's format. Close it after each test.
+ */
+public final class SinkFixture implements AutoCloseable {
+  public static final String APP_ID = "scada-app";
+  public static final String KEY = "scada-key";
+  public static final String SECRET = "scada-secret";
+  public static final String STREAM_1S = "sluice:updates:1s";
+
+  private final EmbeddedRedisServer redisServer;
+  private final RedisClient redis;
+  private final WebSocketClient client = new WebSocketClient();
+  private final List<WebSocketSink> sinks = new java.util.ArrayList<>();
+
+  public SinkFixture(Path dir) throws Exception {
+    redisServer = new EmbeddedRedisServer(dir.resolve("redis")).start();
+    redis = RedisClient.create(URI.create(redisServer.redisUrl()));
+    client.setMaxTextMessageSize(1 << 20);
+    client.start();
+  }
+
+  /** The settings of an instance on a free port, with configuration keys overridden. */
+  public WebSocketSinkSettings settings(Map<String, String> overrides) {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("redis.url", redisServer.redisUrl());
+    flags.put("websocket.port", "0");
+    flags.put("websocket.host", "127.0.0.1");
+    flags.putAll(overrides);
+    return WebSocketSinkSettings.fromConfig(SluiceConfig.load(Map.of(), flags));
+  }
+
+  /** Starts an instance with the defaults. */
+  public WebSocketSink start() throws Exception {
+    return start(Map.of());
+  }
+
+  /** Starts an instance with configuration keys overridden. */
+  public WebSocketSink start(Map<String, String> overrides) throws Exception {
+    WebSocketSink sink = new WebSocketSink(settings(overrides));
+    sink.start();
+    sinks.add(sink);
+    return sink;
+  }
+
+  /** ws://127.0.0.1:port/app/scada-key?protocol=7&... as pusher-js connects. */
+  public static URI wsUri(WebSocketSink sink) {
+    return URI.create("ws://127.0.0.1:" + sink.port() + "/app/" + KEY + "?protocol=7&client=js&version=8.6.0&flash=false");
+  }
+
+  public static URI httpUri(WebSocketSink sink, String path) {
+    return URI.create("http://127.0.0.1:" + sink.port() + path);
+  }
+
+  /** Connects a recording client and waits for the upgrade. */
+  public TestSocket connect(URI uri) throws Exception {
+    return connect(uri, new ClientUpgradeRequest());
+  }
+
+  public TestSocket connect(URI uri, ClientUpgradeRequest request) throws Exception {
+    TestSocket socket = new TestSocket();
+    client.connect(socket, uri, request).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    return socket;
+  }
+
+  /** Connects to an instance and reads pusher:connection_established. */
+  public TestSocket connectEstablished(WebSocketSink sink) throws Exception {
+    TestSocket socket = connect(wsUri(sink));
+    socket.nextEvent("pusher:connection_established");
+    return socket;
+  }
+
+  public WebSocketClient client() {
+    return client;
+  }
+
+  public RedisClient redis() {
+    return redis;
+  }
+
+  public String redisUrl() {
+    return redisServer.redisUrl();
+  }
+
+  /** Writes an entry to the 1 s stream as the job's sink does: fields g and d. */
+  public StreamEntryID publishUpdate(String group, String message) {
+    return redis.xadd(STREAM_1S, XAddParams.xAddParams(),
+        Map.of(UpdateKeys.FIELD_GROUP, group, UpdateKeys.FIELD_DATA, message));
+  }
+
+  /** A one-tag message of the job's format for a window start, with a value. */
+  public static String message(long windowStart, String name, double value) {
+    return "{\"w\":1000,\"s\":" + windowStart + ",\"t\":{\"" + name + "\":[1," + value + "," + value + ","
+        + value + ",0," + value + "," + value + ",0,0]}}";
+  }
+
+  /** Stops Redis (to test outages); the instances stay. */
+  public void stopRedis() {
+    redisServer.close();
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (WebSocketSink s : sinks) {
+      s.stop();
+    }
+    client.stop();
+    redis.close();
+    redisServer.close();
+  }
+}
