@@ -29,12 +29,18 @@ import javax.sql.DataSource;
  */
 public final class HistoryRepository {
   /** Longest one query may run; a slower one fails rather than hold a Jetty thread. */
-  static final int QUERY_TIMEOUT_SECONDS = 30;
+  private static final int QUERY_TIMEOUT_SECONDS = 30;
 
   private static final String TAG_IS = "tag = ?";
 
-  /** A prefix's tags: itself, and every tag from "prefix." up to (excluding) "prefix/". */
-  private static final String TAG_UNDER = "(tag = ? OR (tag >= ? COLLATE \"C\" AND tag < ? COLLATE \"C\"))";
+  /**
+   * A prefix's tags: itself, and every tag from "prefix." up to (excluding) "prefix/" ('/' follows
+   * '.' in byte order). Written as one key range [prefix, prefix/) with a filter that drops the
+   * neighbours inside it ("prefix-x", "prefix_x" sort between), so that PostgreSQL walks a single
+   * stretch of the index in the order of the answer and stops at the limit.
+   */
+  private static final String TAG_UNDER =
+      "tag >= ? COLLATE \"C\" AND tag < ? COLLATE \"C\" AND (tag = ? OR tag >= ? COLLATE \"C\")";
 
   private static final String RANGE = " AND window_ms = ? AND window_start >= ? AND window_start < ?";
 
@@ -110,8 +116,9 @@ public final class HistoryRepository {
         statement.setString(i++, query.tag());
       } else {
         statement.setString(i++, query.prefix());
-        statement.setString(i++, query.prefix() + ".");
         statement.setString(i++, query.prefix() + "/");
+        statement.setString(i++, query.prefix());
+        statement.setString(i++, query.prefix() + ".");
       }
       statement.setInt(i++, Math.toIntExact(query.windowMs()));
       statement.setObject(i++, timestamp(query.fromMs()));
