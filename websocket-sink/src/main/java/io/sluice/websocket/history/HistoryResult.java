@@ -1,0 +1,16 @@
+package io.sluice.websocket.history;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * The rows of one query, at most its limit.
+ *
+ * @param truncated whether more rows matched than the limit let through
+ */
+public record HistoryResult(List<HistoryRow> rows, boolean truncated) {
+  public HistoryResult {
+    rows = List.copyOf(requireNonNull(rows, "rows"));
+  }
+}

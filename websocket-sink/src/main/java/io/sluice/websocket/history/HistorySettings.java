@@ -1,0 +1,77 @@
+package io.sluice.websocket.history;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.config.SluiceConfig;
+import java.time.Duration;
+
+/**
+ * The history API's settings: its limits ({@code history.*}) and the database it reads ({@code
+ * jdbc.*}).
+ *
+ * <p>{@code jdbc.url} must be a real JDBC URL: the word {@code embedded} is resolved by the program
+ * that starts the embedded PostgreSQL, before it builds these settings ({@code config.with(...)}).
+ *
+ * @param maxRows most rows one answer holds, and the default limit ({@code history.max.rows})
+ * @param maxRange longest range [from, to) a request may ask for ({@code history.max.range})
+ * @param poolSize connections of the read-only pool ({@code history.pool.size})
+ * @param jdbcUrl the PostgreSQL JDBC URL ({@code jdbc.url})
+ * @param jdbcUser the database user ({@code jdbc.user})
+ * @param jdbcPassword the user's password, empty for none ({@code jdbc.password})
+ */
+public record HistorySettings(
+    int maxRows, Duration maxRange, int poolSize, String jdbcUrl, String jdbcUser, String jdbcPassword) {
+
+  public HistorySettings {
+    requireNonNull(maxRange, "maxRange");
+    requireNonNull(jdbcUrl, "jdbcUrl");
+    requireNonNull(jdbcUser, "jdbcUser");
+    requireNonNull(jdbcPassword, "jdbcPassword");
+    if (maxRows < 1 || poolSize < 1) {
+      throw new IllegalArgumentException(
+          "maxRows and poolSize must be positive: " + maxRows + ", " + poolSize);
+    }
+    if (maxRange.toMillis() < 1) {
+      throw new IllegalArgumentException("maxRange must be at least 1 ms: " + maxRange);
+    }
+  }
+
+  /** Reads the history.* and jdbc.* keys; each bad value is reported with where it came from. */
+  public static HistorySettings from(SluiceConfig config) {
+    int maxRows = config.getInt("history.max.rows");
+    if (maxRows < 1) {
+      throw config.invalid("history.max.rows", "is not a positive number of rows");
+    }
+    Duration maxRange = config.getDuration("history.max.range");
+    if (maxRange == null || maxRange.toMillis() < 1) {
+      throw config.invalid("history.max.range", "is not a duration of at least 1 ms (like 7d)");
+    }
+    int poolSize = config.getInt("history.pool.size");
+    if (poolSize < 1) {
+      throw config.invalid("history.pool.size", "is not a positive number of connections");
+    }
+    String jdbcUrl = config.get("jdbc.url");
+    if (!jdbcUrl.startsWith("jdbc:")) {
+      throw config.invalid(
+          "jdbc.url", "is not a JDBC URL; \"embedded\" must be resolved before the history API starts");
+    }
+    return new HistorySettings(
+        maxRows, maxRange, poolSize, jdbcUrl, config.get("jdbc.user"), config.get("jdbc.password"));
+  }
+
+  /** Never shows the password, so that the settings can be logged. */
+  @Override
+  public String toString() {
+    return "HistorySettings[maxRows="
+        + maxRows
+        + ", maxRange="
+        + maxRange
+        + ", poolSize="
+        + poolSize
+        + ", jdbcUrl="
+        + jdbcUrl
+        + ", jdbcUser="
+        + jdbcUser
+        + "]";
+  }
+}
