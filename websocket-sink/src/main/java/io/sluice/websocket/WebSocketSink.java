@@ -29,6 +29,7 @@ import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -108,14 +109,17 @@ public final class WebSocketSink extends ContainerLifeCycle {
     routes.forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
 
     Duration idle = Duration.ofSeconds(settings.activityTimeoutSeconds()).plus(settings.pongTimeout()).plusSeconds(30);
-    WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
+    // A context, so the routes see paths in context (PathMappingsHandler needs one).
+    ContextHandler context = new ContextHandler("/");
+    WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, context, container -> {
       container.setMaxTextMessageSize(settings.maxMessageBytes());
       container.setMaxBinaryMessageSize(settings.maxMessageBytes());
       container.setIdleTimeout(idle);
       container.addMapping(PusherUpgrade.PATH, new PusherUpgrade(ctx));
     });
     upgrade.setHandler(paths);
-    server.setHandler(upgrade);
+    context.setHandler(upgrade);
+    server.setHandler(context);
 
     metrics.gauge("sluice.websocket.connections", "open connections", registry::size);
     metrics.gauge("sluice.websocket.subscriptions", "subscriptions across channels", hub::subscriptions);

@@ -26,7 +26,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * The Pusher HTTP API's publishing endpoints, {@code POST /apps/{app_id}/events} and
+ * The Pusher HTTP API's publishing endpoints, mounted at {@code /apps/*}: {@code POST /apps/{app_id}/events} and
  * {@code /batch_events}, so a web app's pusher broadcaster or an official server SDK publishes
  * through this service as through Soketi.
  *
@@ -66,17 +66,17 @@ public final class EventsHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    String path = Request.getPathInContext(request);
-    String[] parts = path.split("/");
-    // "", "apps", "{id}", "events" | "batch_events"
-    if (parts.length != 4 || !(parts[3].equals("events") || parts[3].equals("batch_events"))) {
+    // Mounted at /apps/*: the path within is /{app_id}/events; the signature covers the full path.
+    String[] parts = Request.getPathInContext(request).split("/");
+    if (parts.length != 3 || !(parts[2].equals("events") || parts[2].equals("batch_events"))) {
       return false;
     }
+    String path = request.getHttpURI().getPath();
     if (!HttpMethod.POST.is(request.getMethod())) {
       return answer(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Use POST");
     }
-    if (!parts[2].equals(appId)) {
-      return answer(response, callback, HttpStatus.NOT_FOUND_404, "Unknown app id " + parts[2]);
+    if (!parts[1].equals(appId)) {
+      return answer(response, callback, HttpStatus.NOT_FOUND_404, "Unknown app id " + parts[1]);
     }
     long length = request.getLength();
     if (length > MAX_BODY_BYTES) {
@@ -98,7 +98,7 @@ public final class EventsHandler extends Handler.Abstract {
     }
     List<EventEntry> events;
     try {
-      events = parts[3].equals("events") ? List.of(event(root(body))) : batch(root(body));
+      events = parts[2].equals("events") ? List.of(event(root(body))) : batch(root(body));
     } catch (BadRequest e) {
       metrics.error("http-bad-request");
       return answer(response, callback, e.status, e.getMessage());

@@ -170,6 +170,7 @@ public final class StreamReader extends AbstractLifeCycle {
     Jedis j = new Jedis(
         redisUrl,
         DefaultJedisClientConfig.builder()
+            .autoNegotiateProtocol(false)
             .connectionTimeoutMillis(2000)
             .socketTimeoutMillis((int) block.toMillis() + 5000)
             .build());
