@@ -1,5 +1,7 @@
 package io.sluice.websocket;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.config.SluiceConfig;
 import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
 import io.sluice.websocket.channel.Broadcaster;
@@ -9,6 +11,10 @@ import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.connection.ConnectionContext;
 import io.sluice.websocket.connection.ConnectionRegistry;
 import io.sluice.websocket.connection.PusherUpgrade;
+import io.sluice.websocket.history.HistoryDataSource;
+import io.sluice.websocket.history.HistoryHandler;
+import io.sluice.websocket.history.HistoryRepository;
+import io.sluice.websocket.history.HistorySettings;
 import io.sluice.websocket.http.EventsHandler;
 import io.sluice.websocket.http.HealthHandler;
 import io.sluice.websocket.http.MetricsHandler;
@@ -20,6 +26,8 @@ import io.sluice.websocket.protocol.Signatures;
 import io.sluice.websocket.stream.RedisStore;
 import io.sluice.websocket.stream.StreamReader;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -45,10 +53,14 @@ import redis.clients.jedis.StreamEntryID;
 public final class WebSocketSink extends ContainerLifeCycle {
   private static final long SHUTDOWN_WAIT_MS = 2000;
 
+  /** Where the history API is mounted. */
+  public static final String HISTORY_PATH = "/api/history";
+
   private final WebSocketSinkSettings settings;
   private final SinkMetrics metrics = new SinkMetrics();
   private final Hub hub = new Hub();
   private final Map<String, Handler> routes = new LinkedHashMap<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
   private ConnectionRegistry registry;
   private RedisStore store;
   private StreamReader reader;
@@ -57,6 +69,27 @@ public final class WebSocketSink extends ContainerLifeCycle {
 
   public WebSocketSink(WebSocketSinkSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /**
+   * The service as a program runs it: the push service, plus the history API at {@value
+   * #HISTORY_PATH} when {@code jdbc.url} names a database (a pool closed on stop).
+   */
+  public static WebSocketSink fromConfig(SluiceConfig config) {
+    WebSocketSink sink = new WebSocketSink(WebSocketSinkSettings.fromConfig(config));
+    if (config.get("jdbc.url").startsWith("jdbc:")) {
+      HistorySettings history = HistorySettings.from(config);
+      HikariDataSource pool = HistoryDataSource.create(history);
+      sink.route(HISTORY_PATH, new HistoryHandler(new HistoryRepository(pool), history));
+      sink.closeOnStop(pool);
+    }
+    return sink;
+  }
+
+  /** Closes a resource (a pool) when the service stops, after the server. */
+  public WebSocketSink closeOnStop(AutoCloseable resource) {
+    closeables.add(Objects.requireNonNull(resource, "resource"));
+    return this;
   }
 
   /** Adds an HTTP route before start, like {@code /api/history} or {@code /}; path specs as Jetty's. */
@@ -153,6 +186,9 @@ public final class WebSocketSink extends ContainerLifeCycle {
     super.doStop();
     catchUpExecutor.shutdownNow();
     store.close();
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
     removeBean(server);
     removeBean(reader);
     removeBean(registry);

@@ -32,6 +32,10 @@ public final class WebSocketSinkCommand implements Callable<Integer> {
       description = "Redis the job writes to (default: ${DEFAULT-VALUE}).")
   String redisUrl;
 
+  @Option(names = "--jdbc-url", descriptionKey = "jdbc.url", paramLabel = "jdbc:postgresql://...",
+      description = "The job's PostgreSQL; a jdbc: URL turns the history API on (default: ${DEFAULT-VALUE}: off).")
+  String jdbcUrl;
+
   @Option(names = "--app-id", descriptionKey = "pusher.app.id", description = "Pusher app id (default: ${DEFAULT-VALUE}).")
   String appId;
 
@@ -74,8 +78,8 @@ public final class WebSocketSinkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WebSocketSinkSettings settings = WebSocketSinkSettings.fromConfig(ConfigCommandLine.withFlags(defaults, spec));
-    WebSocketSink sink = new WebSocketSink(settings);
+    WebSocketSink sink = WebSocketSink.fromConfig(ConfigCommandLine.withFlags(defaults, spec));
+    WebSocketSinkSettings settings = sink.settings();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
