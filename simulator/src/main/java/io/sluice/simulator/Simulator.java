@@ -20,6 +20,7 @@ public final class Simulator {
   private final SimulatorSettings settings;
   private final ReadingCodec codec;
   private final PrintWriter out;
+  private volatile Firehose firehose;
 
   public Simulator(SimulatorSettings settings, ReadingCodec codec, PrintWriter out) {
     this.settings = settings;
@@ -41,6 +42,7 @@ public final class Simulator {
     try (KafkaProducer<byte[], byte[]> producer = ProducerFactory.create(settings);
         OutputStream copy = openCopy()) {
       Firehose firehose = new Firehose(producer, settings.topic(), settings.ratePerSecond(), copy);
+      this.firehose = firehose;
       ScheduledExecutorService ticker = startProgress(firehose, start);
       try {
         firehose.run(generator, settings.count(), settings.duration(), stop);
@@ -51,6 +53,12 @@ public final class Simulator {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the copy file " + settings.copyFile(), e);
     }
+  }
+
+  /** Records sent so far by the current run; 0 before it starts. */
+  public long sent() {
+    Firehose f = firehose;
+    return f == null ? 0 : f.sent();
   }
 
   private OutputStream openCopy() throws IOException {

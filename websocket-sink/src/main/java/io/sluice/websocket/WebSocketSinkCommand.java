@@ -64,7 +64,14 @@ public final class WebSocketSinkCommand implements Callable<Integer> {
     this.defaults = defaults;
   }
 
+  /** Logging configuration in this jar: INFO for Sluice, warnings for the libraries, on stderr. */
+  static final String LOG_CONFIG = "io/sluice/websocket/websocket-sink-log4j2.properties";
+
   public static void main(String[] args) {
+    // Before the first logger exists, unless the user names a configuration of their own.
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", LOG_CONFIG);
+    }
     int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     if (code != 0) {
       System.exit(code);

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.io.FileUtils;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
@@ -267,6 +268,11 @@ public final class LocalJob implements AutoCloseable {
     // run's folder, which close() deletes.
     conf.set(CoreOptions.TMP_DIRS, Files.createDirectories(dir.resolve("flink-tmp")).toString());
     conf.set(WebOptions.TMP_DIR, Files.createDirectories(dir.resolve("flink-web")).toString());
+    // The JobManager's heap holds at most 5 MB of checkpoint; a plant of a few thousand tags has more.
+    if (settings.checkpointDir().isBlank()) {
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+          Files.createDirectories(dir.resolve("checkpoints")).toUri().toString());
+    }
     // job.parallelism 0 means "the cluster's default": here, one per core (as many as there are slots).
     int cores = Runtime.getRuntime().availableProcessors();
     int slots = taskSlots > 0 ? taskSlots : settings.parallelism() > 0 ? settings.parallelism() : cores;
