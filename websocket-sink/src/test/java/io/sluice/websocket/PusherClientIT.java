@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pusher.client.Pusher;
 import com.pusher.client.PusherOptions;
-import com.pusher.client.channel.ChannelEventListener;
 import com.pusher.client.channel.PrivateChannelEventListener;
 import com.pusher.client.channel.PusherEvent;
 import com.pusher.client.connection.ConnectionEventListener;
@@ -93,12 +92,39 @@ class PusherClientIT {
     };
   }
 
-  /** The auth a web app's endpoint returns, signed here independently of the service's code. */
-  private static String auth(String secret, String socketId, String channel) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String sig = HexFormat.of().formatHex(mac.doFinal((socketId + ":" + channel).getBytes(StandardCharsets.UTF_8)));
-    return "{\"auth\":\"" + SinkFixture.KEY + ":" + sig + "\"}";
+  /** A web app's auth endpoint, signing with this secret here, independently of the service's code. */
+  private static com.pusher.client.ChannelAuthorizer signedWith(String secret) {
+    return (channel, socketId) -> {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String sig = HexFormat.of().formatHex(mac.doFinal((socketId + ":" + channel).getBytes(StandardCharsets.UTF_8)));
+        return "{\"auth\":\"" + SinkFixture.KEY + ":" + sig + "\"}";
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  /** Records a channel's events and whether its subscription succeeded. */
+  private static final class Recording implements PrivateChannelEventListener {
+    final BlockingQueue<PusherEvent> events = new LinkedBlockingQueue<>();
+    final CompletableFuture<String> subscribed = new CompletableFuture<>();
+
+    @Override
+    public void onAuthenticationFailure(String message, Exception e) {
+      subscribed.completeExceptionally(e);
+    }
+
+    @Override
+    public void onSubscriptionSucceeded(String channel) {
+      subscribed.complete(channel);
+    }
+
+    @Override
+    public void onEvent(PusherEvent event) {
+      events.add(event);
+    }
   }
 
   private static JsonNode data(PusherEvent e) throws Exception {
@@ -114,19 +140,10 @@ class PusherClientIT {
     fixture.redis().hset(UpdateKeys.latestKey("sluice:latest", 1000, UpdateSamples.GROUP),
         UpdateSamples.LATEST_NAME, new String(UpdateSamples.bytes(UpdateSamples.LATEST_FILE), StandardCharsets.UTF_8));
     pusher = connect(null, ignoring());
-    BlockingQueue<PusherEvent> events = new LinkedBlockingQueue<>();
-    CompletableFuture<String> subscribed = new CompletableFuture<>();
-    pusher.subscribe("scada-data." + UpdateSamples.GROUP, new ChannelEventListener() {
-      @Override
-      public void onSubscriptionSucceeded(String channel) {
-        subscribed.complete(channel);
-      }
-
-      @Override
-      public void onEvent(PusherEvent event) {
-        events.add(event);
-      }
-    }, EVENT);
+    Recording recording = new Recording();
+    pusher.subscribe("scada-data." + UpdateSamples.GROUP, recording, EVENT);
+    BlockingQueue<PusherEvent> events = recording.events;
+    CompletableFuture<String> subscribed = recording.subscribed;
     assertThat(subscribed.get(10, TimeUnit.SECONDS)).isEqualTo("scada-data.plant1.area03");
 
     // first the latest value of every tag of the channel
@@ -159,31 +176,11 @@ class PusherClientIT {
 
   @Test
   void aPrivateSubscriberWithAValidSignatureGetsEveryGroupsMessages() throws Exception {
-    pusher = connect((channel, socketId) -> {
-      try {
-        return auth(SinkFixture.SECRET, socketId, channel);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, ignoring());
-    BlockingQueue<PusherEvent> events = new LinkedBlockingQueue<>();
-    CompletableFuture<String> subscribed = new CompletableFuture<>();
-    pusher.subscribePrivate("private-scada-data", new PrivateChannelEventListener() {
-      @Override
-      public void onAuthenticationFailure(String message, Exception e) {
-        subscribed.completeExceptionally(e);
-      }
-
-      @Override
-      public void onSubscriptionSucceeded(String channel) {
-        subscribed.complete(channel);
-      }
-
-      @Override
-      public void onEvent(PusherEvent event) {
-        events.add(event);
-      }
-    }, EVENT);
+    pusher = connect(signedWith(SinkFixture.SECRET), ignoring());
+    Recording recording = new Recording();
+    pusher.subscribePrivate("private-scada-data", recording, EVENT);
+    BlockingQueue<PusherEvent> events = recording.events;
+    CompletableFuture<String> subscribed = recording.subscribed;
     assertThat(subscribed.get(10, TimeUnit.SECONDS)).isEqualTo("private-scada-data");
 
     fixture.publishUpdate("plant1.area03", new String(UpdateSamples.bytes(UpdateSamples.MESSAGE_FILE), StandardCharsets.UTF_8));
@@ -198,13 +195,7 @@ class PusherClientIT {
   @Test
   void aPrivateSubscriptionWithAWrongSignatureGetsError4009AndNoUpdates() throws Exception {
     CompletableFuture<String> errorCode = new CompletableFuture<>();
-    pusher = connect((channel, socketId) -> {
-      try {
-        return auth("not-the-secret", socketId, channel);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, new ConnectionEventListener() {
+    pusher = connect(signedWith("not-the-secret"), new ConnectionEventListener() {
       @Override
       public void onConnectionStateChange(ConnectionStateChange change) {}
 
@@ -213,22 +204,10 @@ class PusherClientIT {
         errorCode.complete(code);
       }
     });
-    BlockingQueue<PusherEvent> events = new LinkedBlockingQueue<>();
-    CompletableFuture<String> subscribed = new CompletableFuture<>();
-    pusher.subscribePrivate("private-scada-data", new PrivateChannelEventListener() {
-      @Override
-      public void onAuthenticationFailure(String message, Exception e) {}
-
-      @Override
-      public void onSubscriptionSucceeded(String channel) {
-        subscribed.complete(channel);
-      }
-
-      @Override
-      public void onEvent(PusherEvent event) {
-        events.add(event);
-      }
-    }, EVENT);
+    Recording recording = new Recording();
+    pusher.subscribePrivate("private-scada-data", recording, EVENT);
+    BlockingQueue<PusherEvent> events = recording.events;
+    CompletableFuture<String> subscribed = recording.subscribed;
     assertThat(errorCode.get(10, TimeUnit.SECONDS)).isEqualTo("4009");
     fixture.publishUpdate("plant1.area03", new String(UpdateSamples.bytes(UpdateSamples.MESSAGE_FILE), StandardCharsets.UTF_8));
     assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
