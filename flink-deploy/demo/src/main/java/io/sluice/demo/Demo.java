@@ -4,19 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import io.sluice.config.SluiceConfig;
 import io.sluice.deploy.LocalJob;
-import io.sluice.local.ServiceStartException;
+import io.sluice.local.Net;
 import io.sluice.reading.ReadingCodec;
 import io.sluice.simulator.Simulator;
 import io.sluice.simulator.SimulatorSettings;
 import io.sluice.websocket.WebSocketSink;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.BindException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.util.ExceptionUtils;
 
 /**
  * The whole pipeline in this process: {@link LocalJob} (the embedded Kafka, PostgreSQL and Redis,
@@ -46,6 +44,10 @@ public final class Demo implements AutoCloseable {
   /** Starts every part; on failure, closes what it started and throws. */
   public synchronized Demo start() throws Exception {
     try {
+      int port = config.getInt("websocket.port");
+      if (port != 0) { // before the slow parts start
+        Net.requireFree("websocket-sink", config.get("websocket.host"), port, "choose another with --port");
+      }
       local = LocalJob.start(config);
       SluiceConfig r = config;
       for (Map.Entry<String, String> a : local.addresses().entrySet()) {
@@ -56,15 +58,7 @@ public final class Demo implements AutoCloseable {
       resolved = r;
 
       sink = WebSocketSink.fromConfig(resolved);
-      try {
-        sink.start();
-      } catch (Exception e) {
-        if (ExceptionUtils.findThrowable(e, BindException.class).isPresent()) {
-          throw new ServiceStartException("port " + resolved.get("websocket.port")
-              + " is taken: stop what uses it, or choose another with --port", e);
-        }
-        throw e;
-      }
+      sink.start();
 
       SimulatorSettings settings = SimulatorSettings.fromConfig(resolved, Clock.systemUTC());
       // The demo prints its own progress line: the simulator's goes nowhere.

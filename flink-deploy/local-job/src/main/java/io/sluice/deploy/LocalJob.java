@@ -7,13 +7,12 @@ import io.sluice.config.SluiceConfig;
 import io.sluice.job.JobSettings;
 import io.sluice.job.SluiceJob;
 import io.sluice.local.LocalServices;
+import io.sluice.local.Net;
 import io.sluice.local.Service;
 import io.sluice.local.ServiceStartException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +112,7 @@ public final class LocalJob implements AutoCloseable {
         throw config.invalid(TASK_SLOTS, "is fewer than job.parallelism (" + config.get("job.parallelism") + ")");
       }
       if (restPort != 0) {
-        requirePortFree(restPort);
+        Net.requireFree("Flink's web UI", HOST, restPort, PORT_HINT);
       }
       Path dir = createWorkDirectory(config);
       own(() -> workDirectory = dir, () -> FileUtils.deleteDirectory(dir.toFile()));
@@ -307,19 +306,12 @@ public final class LocalJob implements AutoCloseable {
     return port;
   }
 
-  private static void requirePortFree(int port) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress(HOST, port));
-    } catch (IOException e) {
-      throw new ServiceStartException(portInUse(port), e);
-    }
-  }
-
   static String portInUse(int port) {
     return "Flink's web UI cannot listen on " + HOST + ":" + port
-        + " because the port is already in use; set " + REST_PORT
-        + " to another port, or 0 for any free one.";
+        + " because the port is already in use; " + PORT_HINT;
   }
+
+  private static final String PORT_HINT = "set " + REST_PORT + " to another port, or 0 for any free one.";
 
   private static Path createWorkDirectory(SluiceConfig config) throws IOException {
     Path parent = config.isSet(LocalServices.DATA_DIR)

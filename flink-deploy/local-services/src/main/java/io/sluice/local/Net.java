@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Ports and addresses: free ports for embedded services, reachability of real ones. */
-final class Net {
+public final class Net {
   /**
    * Embedded services listen on the loopback interface only: nothing outside the machine sees them.
    */
@@ -46,6 +46,19 @@ final class Net {
   static void requireFree(String what, int port) {
     if (!isFree(port)) {
       throw portInUse(what, port, null);
+    }
+  }
+
+  /**
+   * Fails with a clear message if a server could not listen on host:port now: what wants it, and
+   * what to do instead.
+   */
+  public static void requireFree(String what, String host, int port, String hint) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new ServiceStartException(
+          what + " cannot listen on " + host + ":" + port + " because the port is already in use; " + hint, e);
     }
   }
 
