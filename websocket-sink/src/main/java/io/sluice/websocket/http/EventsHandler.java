@@ -66,7 +66,9 @@ public final class EventsHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    String path = Request.getPathInContext(request);
+    // Not Request.getPathInContext: under PathMappingsHandler with no ContextHandler above it,
+    // Jetty 12.1 throws a NullPointerException for it (the server's context path is null).
+    String path = request.getHttpURI().getCanonicalPath();
     String[] parts = path.split("/");
     // "", "apps", "{id}", "events" | "batch_events"
     if (parts.length != 4 || !(parts[3].equals("events") || parts[3].equals("batch_events"))) {
