@@ -142,7 +142,7 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
   }
 
   /** A message with its "data" replaced by the parsed JSON it holds. */
-  static JsonNode parse(String message) {
+  public static JsonNode parse(String message) {
     try {
       JsonNode node = MAPPER.readTree(message);
       JsonNode data = node.get("data");
