@@ -282,6 +282,9 @@ public final class PusherConnection implements Session.Listener.AutoDemanding, O
 
   /** The client cannot keep up: close it, so it reconnects later and others go on. */
   void overCapacity() {
+    if (closing) {
+      return; // counted once: a subscription still catching up reports every update it cannot keep
+    }
     ctx.metrics().error("slow-consumer");
     closeWith(CloseCodes.OVER_CAPACITY, "Over capacity: the client reads too slowly");
   }

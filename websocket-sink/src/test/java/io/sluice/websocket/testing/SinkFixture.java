@@ -81,11 +81,61 @@ public final class SinkFixture implements AutoCloseable {
     return socket;
   }
 
-  /** Connects to an instance and reads pusher:connection_established. */
+  /** Connects to an instance and reads pusher:connection_established, keeping its socket id. */
   public TestSocket connectEstablished(WebSocketSink sink) throws Exception {
-    TestSocket socket = connect(wsUri(sink));
-    socket.nextEvent("pusher:connection_established");
+    return connectEstablished(sink, new ClientUpgradeRequest());
+  }
+
+  /** Connects with a request of its own (headers such as Origin) and reads pusher:connection_established. */
+  public TestSocket connectEstablished(WebSocketSink sink, ClientUpgradeRequest request) throws Exception {
+    TestSocket socket = connect(wsUri(sink), request);
+    socket.established(socket.nextEvent("pusher:connection_established"));
     return socket;
+  }
+
+  /** ws://127.0.0.1:port followed by a path and query of the test's own (a wrong key, no protocol, ...). */
+  public static URI wsUri(WebSocketSink sink, String pathAndQuery) {
+    return URI.create("ws://127.0.0.1:" + sink.port() + pathAndQuery);
+  }
+
+  /** An upgrade request with an Origin header, as browsers send it. */
+  public static ClientUpgradeRequest withOrigin(String origin) {
+    ClientUpgradeRequest request = new ClientUpgradeRequest();
+    request.setHeader("Origin", origin);
+    return request;
+  }
+
+  /** Connects a client that reads only while told to, and waits for the upgrade. */
+  public StallingSocket connectStalling(WebSocketSink sink) throws Exception {
+    StallingSocket socket = new StallingSocket();
+    client.connect(socket, wsUri(sink), new ClientUpgradeRequest()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    return socket;
+  }
+
+  /**
+   * The official Pusher HTTP client (pusher-http-java) pointed at an instance, over plain HTTP.
+   * Close it after use.
+   */
+  public static com.pusher.rest.Pusher pusher(WebSocketSink sink) {
+    com.pusher.rest.Pusher pusher = new com.pusher.rest.Pusher(APP_ID, KEY, SECRET);
+    pusher.setHost("127.0.0.1:" + sink.port());
+    pusher.setEncrypted(false);
+    return pusher;
+  }
+
+  /**
+   * HMAC-SHA256 of a text with a secret, lower-case hex: the protocol's signatures, made here
+   * with javax.crypto alone so that tests do not check the service's signing against itself.
+   */
+  public static String hmacSha256Hex(String secret, String text) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(
+          secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+      return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public WebSocketClient client() {
@@ -110,6 +160,15 @@ public final class SinkFixture implements AutoCloseable {
   public static String message(long windowStart, String name, double value) {
     return "{\"w\":1000,\"s\":" + windowStart + ",\"t\":{\"" + name + "\":[1," + value + "," + value + ","
         + value + ",0," + value + "," + value + ",0,0]}}";
+  }
+
+  /**
+   * A one-tag message of the job's format with an extra field of {@code padChars} characters, which
+   * the service passes on untouched: a big frame that costs little to decode.
+   */
+  public static String paddedMessage(long windowStart, String name, double value, int padChars) {
+    String m = message(windowStart, name, value);
+    return m.substring(0, m.length() - 1) + ",\"pad\":\"" + "x".repeat(padChars) + "\"}";
   }
 
   /** Stops Redis (to test outages); the instances stay. */

@@ -23,6 +23,8 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
   private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private volatile Session session;
+  private volatile String socketId;
+  private volatile boolean answerPings;
 
   @Override
   public void onWebSocketOpen(Session session) {
@@ -31,6 +33,9 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketText(String message) {
+    if (answerPings && message.contains("\"pusher:ping\"")) {
+      session.sendText("{\"event\":\"pusher:pong\",\"data\":{}}", Callback.NOOP);
+    }
     messages.add(message);
   }
 
@@ -46,6 +51,29 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
 
   public Session session() {
     return session;
+  }
+
+  /** Notes the socket id of pusher:connection_established (the fixture calls it). */
+  void established(JsonNode connectionEstablished) {
+    socketId = connectionEstablished.path("data").path("socket_id").asText(null);
+  }
+
+  /** The socket id the server gave, once connected with {@code connectEstablished}. */
+  public String socketId() {
+    return socketId;
+  }
+
+  /** From now on answers every pusher:ping with a pusher:pong (the pings are still recorded). */
+  public TestSocket answeringPings() {
+    answerPings = true;
+    return this;
+  }
+
+  /** Sends a binary frame and waits until it is written. */
+  public void sendBinary(byte[] bytes) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    session.sendBinary(java.nio.ByteBuffer.wrap(bytes), Callback.from(() -> done.complete(null), done::completeExceptionally));
+    done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
   /** Sends a text frame and waits until it is written. */
@@ -95,6 +123,15 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
     }
   }
 
+  /** Subscribes to a private channel with an auth value and waits for subscription_succeeded. */
+  public void subscribe(String channel, String auth) throws Exception {
+    send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\",\"auth\":\"" + auth + "\"}}");
+    JsonNode ok = nextEvent("pusher_internal:subscription_succeeded");
+    if (!channel.equals(ok.path("channel").asText())) {
+      throw new AssertionError("subscribed to " + ok.path("channel").asText() + ", not " + channel);
+    }
+  }
+
   /** The close code; fails after WAIT. */
   public int awaitClose() throws Exception {
     return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -105,7 +142,7 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
   }
 
   /** A message with its "data" replaced by the parsed JSON it holds. */
-  static JsonNode parse(String message) {
+  public static JsonNode parse(String message) {
     try {
       JsonNode node = MAPPER.readTree(message);
       JsonNode data = node.get("data");

@@ -1,0 +1,144 @@
+package io.sluice.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.websocket.testing.SinkFixture;
+import io.sluice.websocket.testing.StallingSocket;
+import io.sluice.websocket.testing.TestSocket;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * A client that stops reading costs a bounded queue, has its updates conflated, and is finally
+ * closed with 4100; a normal client on the same channel gets every entry, in order, meanwhile.
+ */
+class SlowConsumerIT {
+  private static final String GROUP = "plant1.area03";
+  private static final String CHANNEL = "scada-data." + GROUP;
+  private static final int QUEUE_MAX = 16;
+  /** About 8 KB per update, so a few thousand fill the TCP buffers between server and client. */
+  private static final int PAD = 8000;
+  private static final int MAX_ENTRIES_TO_CONFLATE = 20_000;
+  /** Entries published after conflation started: what an unbounded queue would keep. */
+  private static final int ENTRIES_WHILE_CONFLATING = 2000;
+  private static final long HEAP_GROWTH_LIMIT = 8L << 20; // well under 2000 x 8 KB
+
+  @TempDir Path dir;
+  private SinkFixture fixture;
+  private WebSocketSink sink;
+  private long windowStart = 1795735268000L;
+
+  @BeforeEach
+  void start() throws Exception {
+    fixture = new SinkFixture(dir);
+    sink = fixture.start(Map.of("websocket.queue.max.messages", Integer.toString(QUEUE_MAX)));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    fixture.close();
+  }
+
+  private StreamEntryID publish(String tag) {
+    windowStart += 1000;
+    return fixture.publishUpdate(GROUP, SinkFixture.paddedMessage(windowStart, tag, 4.9, PAD));
+  }
+
+  private double conflations() {
+    return sink.metrics().count("sluice.websocket.conflations");
+  }
+
+  /** The normal client's next updates are exactly these entries, in this order. */
+  private static void assertReceivesInOrder(TestSocket socket, List<StreamEntryID> ids) throws Exception {
+    for (StreamEntryID id : ids) {
+      JsonNode update = socket.nextEvent("scada.data.received");
+      assertThat(update.path("data").path("id").asText()).isEqualTo(id.toString());
+    }
+  }
+
+  private static long heapUsedAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  @Test
+  void stalledClientIsConflatedThenClosedWith4100WhileANormalClientGetsEveryEntryInOrder() throws Exception {
+    TestSocket normal = fixture.connectEstablished(sink);
+    normal.subscribe(CHANNEL);
+    StallingSocket slow = fixture.connectStalling(sink);
+    slow.stopAfter(m -> m.contains("\"scada.data.received\""));
+    slow.nextEvent("pusher:connection_established");
+    slow.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + CHANNEL + "\"}}");
+    slow.nextEvent("pusher_internal:subscription_succeeded");
+
+    // both are live once both have the first update; the slow one reads nothing after it
+    StreamEntryID first = publish("pump007.pressure");
+    assertReceivesInOrder(normal, List.of(first));
+    assertThat(slow.nextEvent("scada.data.received").path("data").path("id").asText()).isEqualTo(first.toString());
+    assertThat(slow.isStalled()).isTrue();
+
+    // the same tags over and over: once the TCP buffers are full, the slow client's queue conflates
+    long heapBefore = heapUsedAfterGc();
+    List<StreamEntryID> sameTags = new ArrayList<>();
+    while (conflations() == 0 && sameTags.size() < MAX_ENTRIES_TO_CONFLATE) {
+      for (int i = 0; i < 100; i++) {
+        sameTags.add(publish("pump007.pressure"));
+      }
+      assertReceivesInOrder(normal, sameTags.subList(sameTags.size() - 100, sameTags.size()));
+    }
+    assertThat(conflations()).as("conflations after %d entries", sameTags.size()).isPositive();
+    List<StreamEntryID> whileConflating = new ArrayList<>();
+    for (int i = 0; i < ENTRIES_WHILE_CONFLATING; i++) {
+      whileConflating.add(publish("pump007.pressure"));
+    }
+    assertReceivesInOrder(normal, whileConflating);
+    await().atMost(TestSocket.WAIT).until(() -> conflations() >= ENTRIES_WHILE_CONFLATING);
+    long heapGrowth = heapUsedAfterGc() - heapBefore;
+    assertThat(heapGrowth).as("heap growth in bytes").isLessThan(HEAP_GROWTH_LIMIT);
+    assertThat(sink.metrics().count("sluice.websocket.errors", "kind", "slow-consumer")).isZero();
+
+    // other tags cannot replace anything: the full queue overflows and the client is closed
+    List<StreamEntryID> otherTags = new ArrayList<>();
+    for (int i = 0; i < QUEUE_MAX * 2; i++) {
+      otherTags.add(publish(String.format("pump%03d.flow", i)));
+    }
+    assertReceivesInOrder(normal, otherTags);
+    await().atMost(TestSocket.WAIT).untilAsserted(() ->
+        assertThat(sink.metrics().count("sluice.websocket.errors", "kind", "slow-consumer")).isEqualTo(1.0));
+
+    // reading again, it gets what was written before the close, in stream order, then the close
+    slow.resume();
+    assertThat(slow.awaitClose(Duration.ofSeconds(60))).isEqualTo(4100);
+    List<String> slowIds = new ArrayList<>();
+    for (String m; (m = slow.pollRaw(Duration.ZERO)) != null; ) {
+      JsonNode node = TestSocket.parse(m);
+      if (node.path("event").asText().equals("scada.data.received")) {
+        slowIds.add(node.path("data").path("id").asText());
+      }
+    }
+    List<StreamEntryID> slowStreamIds = slowIds.stream().map(StreamEntryID::new).toList();
+    assertThat(slowStreamIds).isSorted().doesNotHaveDuplicates();
+    assertThat(slowStreamIds.size()).isLessThan(sameTags.size() + whileConflating.size());
+    await().atMost(TestSocket.WAIT).untilAsserted(() ->
+        assertThat(sink.metrics().count("sluice.websocket.disconnects", "code", "4100")).isEqualTo(1.0));
+
+    // the normal client is still served
+    StreamEntryID after = publish("pump007.pressure");
+    assertReceivesInOrder(normal, List.of(after));
+    assertThat(normal.isOpen()).isTrue();
+    assertThat(sink.connections()).isEqualTo(1);
+  }
+}
