@@ -42,16 +42,29 @@ final class ChannelSubscription implements Subscriber {
     if (!live) {
       synchronized (this) {
         if (!live) {
-          if (pending.size() >= maxPending) {
-            connection.overCapacity();
-          } else {
+          if (pending.size() < maxPending) {
             pending.add(frame);
+          } else if (!replaceOlder(frame)) {
+            connection.overCapacity();
           }
           return;
         }
       }
     }
     connection.enqueue(frame);
+  }
+
+  /** Conflates a pending frame, as the outbound queue does; true when one was replaced. */
+  private boolean replaceOlder(OutboundFrame frame) {
+    for (int i = pending.size() - 1; i >= 0; i--) {
+      if (frame.replaces(pending.get(i))) {
+        pending.remove(i);
+        pending.add(frame);
+        connection.conflated();
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Sends the catch-up, then the frames that came meanwhile and are newer than {@code upTo}. */

@@ -33,4 +33,9 @@ final class JettyTransport implements Transport {
     String r = reason.length() > MAX_REASON_BYTES ? reason.substring(0, MAX_REASON_BYTES) : reason;
     core.close(code, r, Callback.NOOP);
   }
+
+  @Override
+  public void abort() {
+    core.abort();
+  }
 }

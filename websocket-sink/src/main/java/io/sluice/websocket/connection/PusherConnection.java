@@ -33,6 +33,8 @@ public final class PusherConnection implements Session.Listener.AutoDemanding, O
   private static final Logger LOG = LoggerFactory.getLogger(PusherConnection.class);
   /** The extension field of pusher:subscribe's data: the last stream id a resuming client saw. */
   public static final String RESUME_FIELD = "last_id";
+  /** How long a close may wait for the client before the connection is dropped. */
+  static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final ConnectionContext ctx;
   private final String appKey;
@@ -43,6 +45,8 @@ public final class PusherConnection implements Session.Listener.AutoDemanding, O
   private volatile OutboundQueue queue;
   private volatile boolean registered;
   private volatile boolean closing;
+  private volatile long closingSinceNanos;
+  private volatile boolean closed;
   private volatile long lastSeenNanos = System.nanoTime();
   private volatile long pingSentNanos;
   private long rateWindowStart;
@@ -239,6 +243,7 @@ public final class PusherConnection implements Session.Listener.AutoDemanding, O
   @Override
   public void onWebSocketClose(int code, String reason) {
     closing = true;
+    closed = true;
     ctx.metrics().disconnected(code);
     if (registered) {
       ctx.registry().remove(this);
@@ -255,8 +260,21 @@ public final class PusherConnection implements Session.Listener.AutoDemanding, O
     }
   }
 
-  /** Pings a client that has been quiet for the activity timeout; closes one that did not answer. */
+  /**
+   * Pings a client that has been quiet for the activity timeout; closes one that did not answer;
+   * drops one whose close has not gone through in {@link #CLOSE_GRACE_NANOS} (its close frame
+   * waits behind writes it does not read), so its slot is free again.
+   */
   void checkActivity(long now) {
+    if (closing) {
+      if (!closed && now - closingSinceNanos > CLOSE_GRACE_NANOS) {
+        Transport t = transport;
+        if (t != null) {
+          t.abort();
+        }
+      }
+      return;
+    }
     long ping = pingSentNanos;
     if (ping != 0) {
       if (now - ping > ctx.settings().pongTimeout().toNanos()) {
@@ -294,6 +312,7 @@ public final class PusherConnection implements Session.Listener.AutoDemanding, O
       return;
     }
     closing = true;
+    closingSinceNanos = System.nanoTime();
     Transport t = transport;
     if (t != null) {
       t.close(code, reason);

@@ -9,4 +9,7 @@ public interface Transport {
 
   /** Closes with a code and a reason; the reason is cut to fit a close frame. */
   void close(int code, String reason);
+
+  /** Drops the connection without a close handshake: for a client that no longer reads. */
+  void abort();
 }

@@ -13,6 +13,7 @@ class OutboundQueueTest {
 
   /** Records each send; the test completes the writes, in order, when it likes. */
   private static final class FakeTransport implements Transport {
+    boolean aborted;
     final List<String> sent = new ArrayList<>();
     final List<Callback> pending = new ArrayList<>();
     int closes;
@@ -26,6 +27,11 @@ class OutboundQueueTest {
     @Override
     public void close(int code, String reason) {
       closes++;
+    }
+
+    @Override
+    public synchronized void abort() {
+      aborted = true;
     }
 
     /** Writes still in flight. */
@@ -142,6 +148,9 @@ class OutboundQueueTest {
 
       @Override
       public void close(int code, String reason) {}
+
+      @Override
+      public void abort() {}
     };
     OutboundQueue queue = new OutboundQueue(immediate, 2, counts);
 

@@ -30,6 +30,7 @@ class PusherConnectionTest {
 
   /** Completes every write at once; records closes. */
   private static final class FakeTransport implements Transport {
+    boolean aborted;
     final List<String> sent = new ArrayList<>();
     final List<Integer> closes = new ArrayList<>();
 
@@ -42,6 +43,11 @@ class PusherConnectionTest {
     @Override
     public synchronized void close(int code, String reason) {
       closes.add(code);
+    }
+
+    @Override
+    public synchronized void abort() {
+      aborted = true;
     }
   }
 
@@ -105,5 +111,36 @@ class PusherConnectionTest {
         .containsExactly("update 0", "update 1", "update 2", "update 3");
     assertThat(transport.closes).isEmpty();
     assertThat(metrics.count("sluice.websocket.errors", "kind", "slow-consumer")).isZero();
+  }
+
+  @Test
+  void newerUpdatesOfTheSameTagsDuringACatchUpReplaceOlderOnesInsteadOfClosing() {
+    PusherConnection connection = open();
+    connection.received("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"scada-data\"}}");
+
+    int n = QUEUE_MAX * 3;
+    for (int i = 0; i < n; i++) {
+      hub.publish("scada-data", new OutboundFrame(("update " + i).getBytes(StandardCharsets.UTF_8),
+          "scada-data|pump007.pressure,", i, null), null);
+    }
+    heldCatchUps.forEach(Runnable::run);
+
+    assertThat(transport.closes).isEmpty();
+    assertThat(metrics.count("sluice.websocket.conflations")).isEqualTo(n - QUEUE_MAX);
+    assertThat(transport.sent.stream().filter(m -> m.startsWith("update")))
+        .hasSize(QUEUE_MAX)
+        .endsWith("update " + (n - 1));
+  }
+
+  @Test
+  void aClosedClientThatDoesNotAnswerTheCloseIsDroppedAfterTheGrace() {
+    PusherConnection connection = open();
+    connection.closeWith(4100, "Over capacity");
+    assertThat(transport.closes).containsExactly(4100);
+
+    connection.checkActivity(System.nanoTime());
+    assertThat(transport.aborted).isFalse();
+    connection.checkActivity(System.nanoTime() + PusherConnection.CLOSE_GRACE_NANOS + 1_000_000);
+    assertThat(transport.aborted).isTrue();
   }
 }
