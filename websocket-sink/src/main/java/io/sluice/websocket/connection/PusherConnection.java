@@ -86,9 +86,15 @@ public final class PusherConnection implements Session.Listener.AutoDemanding, O
     send(ctx.codec().connectionEstablished(socketId, ctx.settings().activityTimeoutSeconds()));
   }
 
+  /**
+   * A {@code pusher:error} then the close. The error goes straight to the transport, ahead of any
+   * updates still waiting in the queue, which the close drops: so the client always learns why.
+   */
   private void refuse(int code, String message, String kind) {
     ctx.metrics().error(kind);
-    send(ctx.codec().error(code, message));
+    if (!closing) {
+      transport.send(ctx.codec().error(code, message), org.eclipse.jetty.util.Callback.NOOP);
+    }
     closeWith(code, message);
   }
 
@@ -115,9 +121,7 @@ public final class PusherConnection implements Session.Listener.AutoDemanding, O
       return;
     }
     if (flooding(lastSeenNanos)) {
-      ctx.metrics().error("rate-limit");
-      send(ctx.codec().error(CloseCodes.CLIENT_RATE_LIMIT, "Client event rate limit exceeded"));
-      closeWith(CloseCodes.CLIENT_RATE_LIMIT, "Client event rate limit exceeded");
+      refuse(CloseCodes.CLIENT_RATE_LIMIT, "Client event rate limit exceeded", "rate-limit");
       return;
     }
     try {
