@@ -26,6 +26,7 @@
   const GAP_RETRIES = 3;         // history refetches of a seam gap (the database may lag the stream)
   const GAP_RETRY_MS = 2000;
   const ROW_H = 22;
+  const CHART_BUDGET_MS = 8;     // chart drawing per animation frame
 
   // The figures of an update, in the contract's order (conf/samples/updates/README.md).
   const F_N = 0, F_MIN = 1, F_MAX = 2, F_MEAN = 3, F_LAST = 6, F_Q = 7, F_R = 8;
@@ -125,7 +126,7 @@
   // ---- charts ---------------------------------------------------------------------------------
 
   const dirtyCharts = new Set();
-  let chartsResized = false;
+  const resizedCharts = new Set();
 
   class Chart {
     constructor(tag) {
@@ -146,6 +147,7 @@
       document.getElementById('charts').appendChild(this.el);
       this.u = new uPlot(plotOptions(this.width()), [[], [], [], []], this.el.querySelector('.plot'));
       visibility.observe(this.el);
+      sizes.observe(this.el);
       this.setState('loading history…');
       this.backfill();
     }
@@ -191,16 +193,18 @@
       if (this.closed) {
         return;
       }
-      for (const row of rows) {
-        this.series.put(row.window_start, row.min, row.max, row.mean, row.revision);
-      }
-      const lastHistory = rows.length ? rows[rows.length - 1].window_start : null;
+      // Live first, then history: at the same window and revision the stored row wins (its mean is
+      // exact, the live one rounded); a later revision wins whichever side it came from.
       const t = model.tags.get(this.tag);
       if (t) {
         this.series.putAll(t.recent);
       }
       this.series.putAll(this.pending);
       this.pending = null;
+      for (const row of rows) {
+        this.series.put(row.window_start, row.min, row.max, row.mean, row.revision);
+      }
+      const lastHistory = rows.length ? rows[rows.length - 1].window_start : null;
       this.phase = 'live';
       this.setState(note);
       this.markDirty();
@@ -268,6 +272,8 @@
     close() {
       this.closed = true;
       visibility.unobserve(this.el);
+      sizes.unobserve(this.el);
+      resizedCharts.delete(this);
       dirtyCharts.delete(this);
       this.u.destroy();
       this.el.remove();
@@ -290,7 +296,10 @@
         { label: 'mean', stroke: '#58a6ff', width: 1.5, points: { show: false } },
       ],
       bands: [{ series: [2, 1], fill: 'rgba(88,166,255,0.18)' }],
-      axes: [axis, Object.assign({ size: 60 }, axis)],
+      axes: [
+        Object.assign({ values: (u, splits) => splits.map((v) => time(v)) }, axis),
+        Object.assign({ size: 60 }, axis),
+      ],
     };
   }
 
@@ -304,6 +313,14 @@
           c.markDirty();
         }
       }
+    }
+  });
+
+  /** A card changes width when the grid reflows (a chart added or closed, the window resized). */
+  const sizes = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const c = model.charts.get(e.target.dataset.tag);
+      if (c) resizedCharts.add(c);
     }
   });
 
@@ -618,18 +635,24 @@
 
   function frame(now) {
     model.frames++;
-    if (chartsResized) {
-      chartsResized = false;
-      model.charts.forEach((c) => {
-        c.u.setSize({ width: c.width(), height: 170 });
-        c.markDirty();
-      });
+    if (resizedCharts.size) {
+      for (const c of resizedCharts) {
+        const width = c.width();
+        if (width !== c.u.width) {
+          c.u.setSize({ width: width, height: 170 });
+        }
+      }
+      resizedCharts.clear();
     }
     if (dirtyCharts.size) {
+      // Updates come in bursts (every group's window closes at once): draw within a budget and
+      // leave the rest dirty for the next frames, so a frame never takes long.
+      const start = performance.now();
       for (const c of dirtyCharts) {
         if (c.visible) {
           c.render();
           dirtyCharts.delete(c);
+          if (performance.now() - start > CHART_BUDGET_MS) break;
         }
       }
     }
@@ -681,7 +704,6 @@
         lastTableRender = 0;
       }, 120);
     });
-    window.addEventListener('resize', () => { chartsResized = true; });
   }
 
   /** Read-only figures for tests and the curious: window.sluiceDashboard. */
