@@ -15,6 +15,7 @@ import io.sluice.websocket.WebSocketSink;
 import io.sluice.websocket.history.WindowPartials;
 import io.sluice.websocket.history.WindowPartials.Partial;
 import io.sluice.websocket.testing.SinkFixture;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -190,6 +192,43 @@ class DashboardBrowserIT {
     }
     assertThat(page.stat("reconnects")).isZero();
     page.screenshot(Path.of(System.getProperty("basedir", "."), "target", "dashboard.png"));
+  }
+
+  @Test
+  void afterTheServerRestartsThePageReconnectsAndResumesWithoutLosingAWindow() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Map<String, String> config = Map.of("websocket.port", String.valueOf(port));
+    WebSocketSink first = fixture.startFromConfig(config);
+    page = DashboardPage.open(URI.create("http://127.0.0.1:" + port), Path.of(System.getProperty("basedir", "."), "target", "chromium"))
+        .awaitConnected()
+        .awaitTagCount(TAGS.size());
+    page.awaitTreeTags(PUMP, 1);
+    page.clickTag(PUMP);
+    page.awaitChartLive(PUMP);
+    publishArea(100, 0);
+    page.awaitChartPoint(PUMP, LIVE + 100 * SECOND);
+    long snapshots = page.stat("snapshots");
+
+    first.stop(); // clients are told 4200: reconnect at once; the page retries with backoff until it is back
+    new org.openqa.selenium.support.ui.FluentWait<>(page).withTimeout(DashboardPage.WAIT)
+        .until(p -> !p.connected());
+    for (int k = 101; k <= 105; k++) {
+      publishArea(k, 0); // missed while away
+    }
+    fixture.startFromConfig(config);
+    page.awaitConnected();
+    publishArea(106, 0);
+
+    DashboardPage.Series chart = page.awaitChartPoint(PUMP, LIVE + 106 * SECOND);
+    List<Long> starts = chart.starts();
+    int from = starts.indexOf(LIVE + 100 * SECOND);
+    assertThat(starts.subList(from, starts.size()))
+        .containsExactly(LongStream.rangeClosed(100, 106).mapToObj(k -> LIVE + k * SECOND).toArray(Long[]::new));
+    assertThat(page.stat("reconnects")).isPositive();
+    assertThat(page.stat("snapshots")).as("resumed from last_id, not a new snapshot").isEqualTo(snapshots);
   }
 
   @Test
