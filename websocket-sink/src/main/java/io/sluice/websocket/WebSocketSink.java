@@ -15,6 +15,7 @@ import io.sluice.websocket.history.HistoryDataSource;
 import io.sluice.websocket.history.HistoryHandler;
 import io.sluice.websocket.history.HistoryRepository;
 import io.sluice.websocket.history.HistorySettings;
+import io.sluice.websocket.http.DashboardHandler;
 import io.sluice.websocket.http.EventsHandler;
 import io.sluice.websocket.http.HealthHandler;
 import io.sluice.websocket.http.MetricsHandler;
@@ -72,17 +73,20 @@ public final class WebSocketSink extends ContainerLifeCycle {
   }
 
   /**
-   * The service as a program runs it: the push service, plus the history API at {@value
-   * #HISTORY_PATH} when {@code jdbc.url} names a database (a pool closed on stop).
+   * The service as a program runs it: the push service, the operators' dashboard at {@code /}, plus
+   * the history API at {@value #HISTORY_PATH} when {@code jdbc.url} names a database (a pool closed
+   * on stop).
    */
   public static WebSocketSink fromConfig(SluiceConfig config) {
     WebSocketSink sink = new WebSocketSink(WebSocketSinkSettings.fromConfig(config));
-    if (config.get("jdbc.url").startsWith("jdbc:")) {
+    boolean withHistory = config.get("jdbc.url").startsWith("jdbc:");
+    if (withHistory) {
       HistorySettings history = HistorySettings.from(config);
       HikariDataSource pool = HistoryDataSource.create(history);
       sink.route(HISTORY_PATH, new HistoryHandler(new HistoryRepository(pool), history));
       sink.closeOnStop(pool);
     }
+    sink.route("/", new DashboardHandler(sink.settings(), withHistory ? HISTORY_PATH : null));
     return sink;
   }
 

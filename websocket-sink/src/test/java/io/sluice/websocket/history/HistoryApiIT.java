@@ -10,13 +10,11 @@ import io.sluice.local.EmbeddedPostgresServer;
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
 import io.sluice.websocket.history.WindowPartials.Partial;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -83,7 +81,7 @@ class HistoryApiIT {
     windows = WindowPartials.of(readings, SECOND, start -> Math.floorMod(start / SECOND, 7) == 0 ? 1 : 0);
     try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
         Statement st = c.createStatement()) {
-      st.execute(schema());
+      st.execute(WindowPartials.schema());
       WindowPartials.insert(c, windows);
     }
     HistorySettings settings = HistorySettings.from(config(postgres.jdbcUrl()));
@@ -373,12 +371,6 @@ class HistoryApiIT {
     jetty.setHandler(paths);
     jetty.start();
     return jetty;
-  }
-
-  private static String schema() throws Exception {
-    try (InputStream in = HistoryApiIT.class.getResourceAsStream("/sluice/sql/schema.sql")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   private static HttpResponse<String> get(String query) throws Exception {

@@ -2,6 +2,9 @@ package io.sluice.websocket.history;
 
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,18 +23,18 @@ import java.util.function.ToIntFunction;
  * extremes, first and last, Welford's mean and m2, the time-weighted area and span, the quality
  * counts), with the definitions of job/README.md, written here from scratch.
  */
-final class WindowPartials {
+public final class WindowPartials {
   /** One row of window_stats. */
-  record Partial(
+  public record Partial(
       String tag, long windowMs, long start, long count, long good, long uncertain, long bad,
       double sum, double min, double max, long firstTs, double firstValue, long lastTs, double lastValue,
       double mean, double m2, double twaArea, long twaSpanMs, Quality worst, int revision) {
 
-    double stddev() {
+    public double stddev() {
       return Math.sqrt(m2 / count);
     }
 
-    double twa() {
+    public double twa() {
       return twaArea / twaSpanMs;
     }
   }
@@ -42,7 +45,7 @@ final class WindowPartials {
    * The windows of {@code windowMs} of the readings (distinct timestamps per tag), ordered by tag
    * and start; {@code revision} gives each window's revision number.
    */
-  static List<Partial> of(List<Reading> readings, long windowMs, ToIntFunction<Long> revision) {
+  public static List<Partial> of(List<Reading> readings, long windowMs, ToIntFunction<Long> revision) {
     Map<String, List<Reading>> byTag = new TreeMap<>();
     for (Reading r : readings) {
       byTag.computeIfAbsent(r.tag, t -> new ArrayList<>()).add(r);
@@ -106,8 +109,15 @@ final class WindowPartials {
         first.ts, first.value, last.ts, last.value, mean, m2, area, span, worst, revision);
   }
 
+  /** The job's schema, conf/sql/schema.sql as the conf module ships it. */
+  public static String schema() throws IOException {
+    try (InputStream in = WindowPartials.class.getResourceAsStream("/sluice/sql/schema.sql")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   /** Inserts the rows as the job's history sink would. */
-  static void insert(Connection connection, List<Partial> partials) throws SQLException {
+  public static void insert(Connection connection, List<Partial> partials) throws SQLException {
     String sql =
         "INSERT INTO window_stats (tag, window_ms, window_start, window_end, count, good_count,"
             + " uncertain_count, bad_count, sum, min, max, first_ts, first_value, last_ts, last_value,"

@@ -40,12 +40,28 @@ public final class SinkFixture implements AutoCloseable {
 
   /** The settings of an instance on a free port, with configuration keys overridden. */
   public WebSocketSinkSettings settings(Map<String, String> overrides) {
+    return WebSocketSinkSettings.fromConfig(config(overrides));
+  }
+
+  /** The configuration of an instance on a free port on this Redis, with keys overridden. */
+  public SluiceConfig config(Map<String, String> overrides) {
     Map<String, String> flags = new HashMap<>();
     flags.put("redis.url", redisServer.redisUrl());
     flags.put("websocket.port", "0");
     flags.put("websocket.host", "127.0.0.1");
     flags.putAll(overrides);
-    return WebSocketSinkSettings.fromConfig(SluiceConfig.load(Map.of(), flags));
+    return SluiceConfig.load(Map.of(), flags);
+  }
+
+  /**
+   * Starts an instance as the program does, {@link WebSocketSink#fromConfig}: with the dashboard,
+   * and the history API when the overrides name a database ({@code jdbc.url}).
+   */
+  public WebSocketSink startFromConfig(Map<String, String> overrides) throws Exception {
+    WebSocketSink sink = WebSocketSink.fromConfig(config(overrides));
+    sink.start();
+    sinks.add(sink);
+    return sink;
   }
 
   /** Starts an instance with the defaults. */
