@@ -17,10 +17,16 @@ final class ProcCpu {
 
   /** utime + stime of a process, in seconds; fields 14 and 15 of /proc/{pid}/stat. */
   static double processSeconds(long pid) {
+    double[] t = userSystemSeconds(pid);
+    return t[0] + t[1];
+  }
+
+  /** {utime, stime} of a process, in seconds: user code, and the kernel working for it. */
+  static double[] userSystemSeconds(long pid) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     // The command name (field 2) is in parentheses and may hold spaces: count after the last ')'.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+    return new double[] {Long.parseLong(f[11]) / TICKS_PER_SECOND, Long.parseLong(f[12]) / TICKS_PER_SECOND};
   }
 
   /** The machine's time so far, all cores: {busy, total} in ticks, from the "cpu" line of /proc/stat. */

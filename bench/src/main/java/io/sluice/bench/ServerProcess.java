@@ -76,9 +76,9 @@ final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** Its CPU time so far (user + system, all threads), in seconds. */
-  double cpuSeconds() {
-    return ProcCpu.processSeconds(process.pid());
+  /** Its CPU time so far, all threads, in seconds: {user, system}. */
+  double[] cpuSeconds() {
+    return ProcCpu.userSystemSeconds(process.pid());
   }
 
   /** Its heap in use right after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in bytes. */
