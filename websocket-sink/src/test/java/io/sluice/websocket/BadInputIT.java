@@ -7,16 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.websocket.testing.SinkFixture;
 import io.sluice.websocket.testing.TestSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.StreamEntryID;
@@ -32,21 +29,10 @@ class BadInputIT {
   private static final String GROUP_CHANNEL = "scada-data." + GROUP;
   private static final String ALLOWED_ORIGIN = "https://ok.example";
 
-  @TempDir Path dir;
-  private SinkFixture fixture;
+  @RegisterExtension final SinkFixture fixture = new SinkFixture();
   private WebSocketSink sink;
   private TestSocket bystander;
   private long windowStart = 1795735268000L;
-
-  @BeforeEach
-  void createFixture() throws Exception {
-    fixture = new SinkFixture(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fixture.close();
-  }
 
   /** Starts an instance and connects the bystander (with an allowed Origin, for the allow-list test). */
   private void start(Map<String, String> overrides) throws Exception {

@@ -26,7 +26,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Pusher HTTP API: the official server SDK publishes through it to raw WebSocket subscribers,
@@ -37,15 +37,13 @@ class HttpApiIT {
   private static final String EVENTS = "/apps/" + SinkFixture.APP_ID + "/events";
   private static final String BATCH = "/apps/" + SinkFixture.APP_ID + "/batch_events";
 
-  @TempDir Path dir;
-  private SinkFixture fixture;
+  @RegisterExtension final SinkFixture fixture = new SinkFixture();
   private WebSocketSink sink;
   private Pusher pusher;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeEach
   void start() throws Exception {
-    fixture = new SinkFixture(dir);
     sink = fixture.start();
     pusher = SinkFixture.pusher(sink);
   }
@@ -53,7 +51,6 @@ class HttpApiIT {
   @AfterEach
   void stop() throws Exception {
     pusher.close();
-    fixture.close();
   }
 
   private TestSocket subscriber(String channel) throws Exception {

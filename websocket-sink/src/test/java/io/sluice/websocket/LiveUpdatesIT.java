@@ -6,29 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.update.UpdateSamples;
 import io.sluice.websocket.testing.SinkFixture;
 import io.sluice.websocket.testing.TestSocket;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.StreamEntryID;
 
 /** The job's stream entries reach the subscribers of their group's channel and of scada-data, once each. */
 class LiveUpdatesIT {
-  @TempDir Path dir;
-  private SinkFixture fixture;
+  @RegisterExtension final SinkFixture fixture = new SinkFixture();
   private WebSocketSink sink;
 
   @BeforeEach
   void start() throws Exception {
-    fixture = new SinkFixture(dir);
     sink = fixture.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fixture.close();
   }
 
   @Test

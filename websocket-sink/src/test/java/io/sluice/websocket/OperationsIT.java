@@ -10,33 +10,24 @@ import io.sluice.websocket.testing.TestSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Health, metrics and graceful shutdown, as operations see them. */
 class OperationsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path dir;
-  private SinkFixture fixture;
+  @RegisterExtension final SinkFixture fixture = new SinkFixture();
   private WebSocketSink sink;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeEach
   void start() throws Exception {
-    fixture = new SinkFixture(dir);
     sink = fixture.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fixture.close();
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -15,7 +15,6 @@ import io.sluice.update.UpdateKeys;
 import io.sluice.update.UpdateSamples;
 import io.sluice.websocket.testing.SinkFixture;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.StreamEntryID;
 
 /**
@@ -37,14 +36,12 @@ class PusherClientIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String EVENT = "scada.data.received";
 
-  @TempDir Path dir;
-  private SinkFixture fixture;
+  @RegisterExtension final SinkFixture fixture = new SinkFixture();
   private WebSocketSink sink;
   private Pusher pusher;
 
   @BeforeEach
   void start() throws Exception {
-    fixture = new SinkFixture(dir);
     sink = fixture.start();
   }
 
@@ -53,7 +50,6 @@ class PusherClientIT {
     if (pusher != null) {
       pusher.disconnect();
     }
-    fixture.close();
   }
 
   private Pusher connect(com.pusher.client.ChannelAuthorizer authorizer, ConnectionEventListener listener)

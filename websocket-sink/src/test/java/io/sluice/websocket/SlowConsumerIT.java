@@ -8,15 +8,13 @@ import io.sluice.websocket.testing.SinkFixture;
 import io.sluice.websocket.testing.StallingSocket;
 import io.sluice.websocket.testing.TestSocket;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.StreamEntryID;
 
 /**
@@ -34,20 +32,13 @@ class SlowConsumerIT {
   private static final int ENTRIES_WHILE_CONFLATING = 2000;
   private static final long HEAP_GROWTH_LIMIT = 8L << 20; // well under 2000 x 8 KB
 
-  @TempDir Path dir;
-  private SinkFixture fixture;
+  @RegisterExtension final SinkFixture fixture = new SinkFixture();
   private WebSocketSink sink;
   private long windowStart = 1795735268000L;
 
   @BeforeEach
   void start() throws Exception {
-    fixture = new SinkFixture(dir);
     sink = fixture.start(Map.of("websocket.queue.max.messages", Integer.toString(QUEUE_MAX)));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fixture.close();
   }
 
   private StreamEntryID publish(String tag) {

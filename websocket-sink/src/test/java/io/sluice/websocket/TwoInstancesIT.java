@@ -5,32 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.pusher.rest.Pusher;
 import io.sluice.websocket.testing.SinkFixture;
 import io.sluice.websocket.testing.TestSocket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two instances side by side on one Redis: each reads the streams on its own and serves its clients all of it. */
 class TwoInstancesIT {
-  @TempDir Path dir;
-  private SinkFixture fixture;
+  @RegisterExtension final SinkFixture fixture = new SinkFixture();
   private WebSocketSink a;
   private WebSocketSink b;
 
   @BeforeEach
   void start() throws Exception {
-    fixture = new SinkFixture(dir);
     a = fixture.start();
     b = fixture.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fixture.close();
   }
 
   @Test

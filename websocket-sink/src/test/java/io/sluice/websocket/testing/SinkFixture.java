@@ -6,11 +6,15 @@ import io.sluice.update.UpdateKeys;
 import io.sluice.websocket.WebSocketSink;
 import io.sluice.websocket.WebSocketSinkSettings;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
@@ -18,24 +22,47 @@ import redis.clients.jedis.params.XAddParams;
 
 /**
  * A real embedded Redis, websocket-sink instances on free ports, a Jetty WebSocket client, and
- * writes to Redis in the job's format. Close it after each test.
+ * writes to Redis in the job's format. Register it as an extension ({@code @RegisterExtension
+ * final SinkFixture fixture = new SinkFixture();}), or close it yourself.
  */
-public final class SinkFixture implements AutoCloseable {
+public final class SinkFixture implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
   public static final String APP_ID = "scada-app";
   public static final String KEY = "scada-key";
   public static final String SECRET = "scada-secret";
   public static final String STREAM_1S = "sluice:updates:1s";
 
-  private final EmbeddedRedisServer redisServer;
-  private final RedisClient redis;
+  private EmbeddedRedisServer redisServer;
+  private RedisClient redis;
   private final WebSocketClient client = new WebSocketClient();
   private final List<WebSocketSink> sinks = new java.util.ArrayList<>();
+  private Path ownDirectory;
 
+  /** A fixture for {@code @RegisterExtension}: Redis and the client start before each test, and all stops after it. */
+  public SinkFixture() {}
+
+  /** A fixture started now, with Redis's data under {@code dir}, for a whole class or a program. */
   public SinkFixture(Path dir) throws Exception {
+    open(dir);
+  }
+
+  private void open(Path dir) throws Exception {
     redisServer = new EmbeddedRedisServer(dir.resolve("redis")).start();
     redis = RedisClient.create(URI.create(redisServer.redisUrl()));
     client.setMaxTextMessageSize(1 << 20);
     client.start();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    ownDirectory = Files.createTempDirectory("sink-fixture");
+    open(ownDirectory);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
+    Files.deleteIfExists(ownDirectory.resolve("redis"));
+    Files.deleteIfExists(ownDirectory);
   }
 
   /** The settings of an instance on a free port, with configuration keys overridden. */

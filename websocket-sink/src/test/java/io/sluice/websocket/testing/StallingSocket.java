@@ -30,10 +30,10 @@ public final class StallingSocket implements Session.Listener {
 
   @Override
   public void onWebSocketText(String message) {
+    boolean stop = stopAfter.test(message);
+    stalled = stop; // before the message is visible, so a test that has it sees the stall
     messages.add(message);
-    if (stopAfter.test(message)) {
-      stalled = true;
-    } else {
+    if (!stop) {
       session.demand();
     }
   }
