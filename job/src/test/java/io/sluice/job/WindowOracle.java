@@ -13,18 +13,19 @@ import java.util.Set;
 /**
  * The windows the job must store, recomputed in plain Java straight from the readings, sharing no
  * code with the job: two-pass mean and deviation, and the time-weighted average integrated over
- * the sorted readings of each window, whatever its size.
+ * the sorted readings of each window, whatever its size. The history API's tests (flink-deploy/demo)
+ * hold the stored windows, raw and rolled up, to it too.
  */
-final class WindowOracle {
+public final class WindowOracle {
   /** One expected row. */
-  record Row(String tag, long windowMs, long start, long count, long good, long uncertain, long bad,
+  public record Row(String tag, long windowMs, long start, long count, long good, long uncertain, long bad,
       double sum, double min, double max, long firstTs, double firstValue, long lastTs, double lastValue,
       double mean, double stddev, double twa, Quality worst) {}
 
   private WindowOracle() {}
 
   /** Rows keyed by tag|windowMs|start, for readings already cleared of late ones; exact duplicates count once. */
-  static Map<String, Row> expected(List<Reading> readings, long[] sizesMs) {
+  public static Map<String, Row> expected(List<Reading> readings, long[] sizesMs) {
     Map<String, List<Reading>> byTag = new HashMap<>();
     Set<Reading> distinct = new LinkedHashSet<>(readings);
     for (Reading r : distinct) {
@@ -50,7 +51,7 @@ final class WindowOracle {
     return rows;
   }
 
-  static String key(String tag, long windowMs, long start) {
+  public static String key(String tag, long windowMs, long start) {
     return tag + "|" + windowMs + "|" + start;
   }
 

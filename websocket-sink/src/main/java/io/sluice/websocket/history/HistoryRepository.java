@@ -58,22 +58,49 @@ public final class HistoryRepository {
           + RANGE
           + " ORDER BY tag, window_start LIMIT ?";
 
+  /**
+   * Buckets merged from the stored windows. The time-weighted average also counts the stretches
+   * with no stored window (a tag that sent nothing for a while): the value held there is the last
+   * one before, from the end of a window to the next window or the bucket's end, and from the
+   * bucket's start to its first window when the one before is in an earlier bucket (or before the
+   * range: {@code seed}). That is what the job's own coarse windows hold, so the rollup equals them.
+   */
   private static final String ROLLUP =
-      "WITH windows AS ("
+      "WITH params AS (SELECT ?::bigint AS bucket),"
+          + " in_range AS ("
           + "  SELECT tag, count, good_count, uncertain_count, bad_count, sum, min, max, mean, m2,"
-          + "    first_ts, first_value, last_ts, last_value, twa_area, twa_span_ms, revision,"
-          + "    CASE worst_quality WHEN 'bad' THEN 2 WHEN 'uncertain' THEN 1 ELSE 0 END AS badness,"
-          + "    floor("
-          + String.format(EPOCH_MS, "window_start")
-          + "::numeric / ?)::bigint * ? AS bucket_start"
+          + "    first_ts, first_value, last_ts, last_value, twa_area, twa_span_ms, revision, worst_quality,"
+          + "    " + String.format(EPOCH_MS, "window_start") + " AS start_ms,"
+          + "    " + String.format(EPOCH_MS, "window_end") + " AS end_ms"
           + "  FROM window_stats WHERE %s"
           + RANGE
-          + "), with_bucket_mean AS ("
+          + "), seed AS ("
+          + "  SELECT t.tag, p.end_ms, p.last_value FROM (SELECT DISTINCT tag FROM in_range) t"
+          + "  CROSS JOIN LATERAL (SELECT " + String.format(EPOCH_MS, "s.window_end") + " AS end_ms, s.last_value"
+          + "    FROM window_stats s WHERE s.tag = t.tag AND s.window_ms = ? AND s.window_start < ?"
+          + "    ORDER BY s.window_start DESC LIMIT 1) p"
+          + "), windows AS ("
+          + "  SELECT w.*,"
+          + "    CASE worst_quality WHEN 'bad' THEN 2 WHEN 'uncertain' THEN 1 ELSE 0 END AS badness,"
+          + "    floor(w.start_ms::numeric / (SELECT bucket FROM params))::bigint * (SELECT bucket FROM params) AS bucket_start,"
+          + "    coalesce(lag(w.end_ms) OVER t, seed.end_ms) AS prev_end,"
+          + "    coalesce(lag(w.last_value) OVER t, seed.last_value) AS prev_last,"
+          + "    lead(w.start_ms) OVER t AS next_start"
+          + "  FROM in_range w LEFT JOIN seed ON seed.tag = w.tag"
+          + "  WINDOW t AS (PARTITION BY w.tag ORDER BY w.start_ms)"
+          + "), gaps AS ("
           + "  SELECT windows.*,"
+          + "    greatest(0, least(coalesce(next_start, bucket_start + (SELECT bucket FROM params)),"
+          + "      bucket_start + (SELECT bucket FROM params)) - end_ms) AS trailing_ms,"
+          + "    CASE WHEN prev_end IS NULL OR prev_end > bucket_start THEN 0"
+          + "      ELSE start_ms - bucket_start END AS leading_ms"
+          + "  FROM windows"
+          + "), with_bucket_mean AS ("
+          + "  SELECT gaps.*,"
           + "    sum(sum) OVER bucket / (sum(count) OVER bucket)::double precision AS bucket_mean"
-          + "  FROM windows WINDOW bucket AS (PARTITION BY tag, bucket_start)"
+          + "  FROM gaps WINDOW bucket AS (PARTITION BY tag, bucket_start)"
           + ")"
-          + " SELECT tag, bucket_start AS window_start_ms, bucket_start + ? AS window_end_ms,"
+          + " SELECT tag, bucket_start AS window_start_ms, bucket_start + (SELECT bucket FROM params) AS window_end_ms,"
           + "  count(*) AS windows,"
           + "  sum(count)::bigint AS count,"
           + "  sum(good_count)::bigint AS good_count,"
@@ -84,7 +111,8 @@ public final class HistoryRepository {
           // M2 = sum of m2_i + sum of count_i * (mean_i - mean)^2; population deviation
           + "  sqrt((sum(m2) + sum(count * (mean - bucket_mean) * (mean - bucket_mean)))"
           + "    / sum(count)::double precision) AS stddev,"
-          + "  sum(twa_area) / sum(twa_span_ms)::double precision AS twa,"
+          + "  (sum(twa_area) + sum(last_value * trailing_ms + coalesce(prev_last, 0) * leading_ms))"
+          + "    / (sum(twa_span_ms) + sum(trailing_ms + leading_ms))::double precision AS twa,"
           + "  (array_agg(first_value ORDER BY first_ts))[1] AS first_value,"
           + "  (array_agg(last_value ORDER BY last_ts DESC))[1] AS last_value,"
           + "  (ARRAY['good', 'uncertain', 'bad'])[max(badness) + 1] AS worst_quality,"
@@ -110,7 +138,6 @@ public final class HistoryRepository {
       int i = 1;
       if (query.isRollup()) {
         statement.setLong(i++, query.bucketMs());
-        statement.setLong(i++, query.bucketMs());
       }
       if (query.tag() != null) {
         statement.setString(i++, query.tag());
@@ -123,8 +150,9 @@ public final class HistoryRepository {
       statement.setInt(i++, Math.toIntExact(query.windowMs()));
       statement.setObject(i++, timestamp(query.fromMs()));
       statement.setObject(i++, timestamp(query.toMs()));
-      if (query.isRollup()) {
-        statement.setLong(i++, query.bucketMs());
+      if (query.isRollup()) { // the seed: each tag's window before the range
+        statement.setInt(i++, Math.toIntExact(query.windowMs()));
+        statement.setObject(i++, timestamp(query.fromMs()));
       }
       statement.setInt(i, query.limit() + 1);
       return read(statement, query.limit());
