@@ -70,6 +70,14 @@ class DemoIT {
     }
   }
 
+  /** Command lines of the live processes started from under a folder. */
+  private static java.util.List<String> servicesRunningFrom(Path folder) {
+    return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+        .map(ph -> ph.info().commandLine().orElse(""))
+        .filter(command -> command.contains(folder.toString()))
+        .toList();
+  }
+
   @Test
   void theDemoDeliversLiveUpdatesAndStopsCleanly() throws Exception {
     SluiceConfig config = SluiceConfig.load(Map.of(), Map.of(
@@ -115,6 +123,7 @@ class DemoIT {
       assertThat(rows.get(0).get("count").asLong()).isEqualTo(live.get("t").get(name).get(0).asLong());
       assertThat(rows.get(0).get("min").asDouble()).isEqualTo(live.get("t").get(name).get(1).asDouble());
       assertThat(demo.readingsSent()).isPositive();
+      assertThat(servicesRunningFrom(dir)).as("PostgreSQL and redis-server, from the run folder").isNotEmpty();
     }
     // closed: the client was told to reconnect elsewhere, and nothing is left behind
     assertThat(recorder.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4200);
@@ -122,6 +131,8 @@ class DemoIT {
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).isEmpty();
     }
+    // no stray process: PostgreSQL and redis-server ran from the run folder, under dir
+    assertThat(servicesRunningFrom(dir)).isEmpty();
     assertThat(Thread.getAllStackTraces().keySet())
         .noneMatch(t -> t.getName().startsWith("demo-") || t.getName().equals("stream-reader"));
   }
