@@ -2,6 +2,7 @@ package io.sluice.websocket.history;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.websocket.http.JsonResponses;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HistoryHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryHandler.class);
-  private static final String ERROR_CONTENT_TYPE = HistoryFormat.JSON.contentType();
 
   /** Response header saying whether the rows were cut at the limit (CSV has no room for it). */
   public static final String TRUNCATED_HEADER = "X-History-Truncated";
@@ -113,8 +113,6 @@ public final class HistoryHandler extends Handler.Abstract {
   }
 
   private static void send(Response response, Callback callback, int status, String message) {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, ERROR_CONTENT_TYPE);
-    Content.Sink.write(response, true, HistoryRenderer.error(message), callback);
+    JsonResponses.error(response, callback, status, message);
   }
 }

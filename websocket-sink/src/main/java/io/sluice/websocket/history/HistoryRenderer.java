@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes answers of the history API as JSON or CSV, with the same field names in both.
@@ -25,14 +24,6 @@ final class HistoryRenderer {
   }
 
   /** {@code {"error": message}}, the body of every refused request. */
-  static String error(String message) {
-    try {
-      return MAPPER.writeValueAsString(Map.of("error", message));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static String json(HistoryQuery query, HistoryResult result) {
     List<String> names = HistoryRow.fieldNames(query.isRollup());
     StringWriter out = new StringWriter();
