@@ -5,17 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.local.EmbeddedRedisServer;
 import io.sluice.websocket.testing.SinkFixture;
 import io.sluice.websocket.testing.TestSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.XAddParams;
 
 /** Health, metrics and graceful shutdown, as operations see them. */
 class OperationsIT {
@@ -62,6 +70,29 @@ class OperationsIT {
     });
     // connected clients stay while Redis is away
     assertThat(client.isOpen()).isTrue();
+  }
+
+  @Test
+  void itStartsWhileRedisIsAwayAndServesUpdatesOnceRedisComes(@TempDir Path dir) throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    WebSocketSink early = fixture.start(Map.of("redis.url", "redis://127.0.0.1:" + port));
+    HttpRequest health = HttpRequest.newBuilder(SinkFixture.httpUri(early, "/health")).GET().build();
+    assertThat(http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+    TestSocket client = fixture.connectEstablished(early);
+    client.subscribe("scada-data");
+
+    try (EmbeddedRedisServer redis = EmbeddedRedisServer.builder(dir).port(port).start();
+        RedisClient jedis = RedisClient.create(URI.create(redis.redisUrl()))) {
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      jedis.xadd(SinkFixture.STREAM_1S, XAddParams.xAddParams(), Map.of(
+          "g", "plant1.area03", "d", SinkFixture.message(1795735268000L, "pump007.pressure", 4.9)));
+      JsonNode update = client.nextEvent("scada.data.received");
+      assertThat(update.path("data").path("g").asText()).isEqualTo("plant1.area03");
+    }
   }
 
   @Test

@@ -60,14 +60,20 @@ public final class StreamReader extends AbstractLifeCycle {
     this.handler = Objects.requireNonNull(handler, "handler");
   }
 
+  /**
+   * Starts from where the streams end now. When Redis is away at start, the service starts anyway
+   * (clients connect, /health says 503), and the reader takes the streams' ends when it is back.
+   */
   @Override
   protected void doStart() throws Exception {
-    jedis = connect();
-    for (String key : updateStreams.keySet()) {
-      positions.put(key, lastId(jedis, key));
+    try {
+      Jedis j = connect();
+      startAtStreamEnds(j);
+      jedis = j;
+      connected = true;
+    } catch (JedisException e) {
+      LOG.warn("Redis at {} is unreachable ({}); starting anyway and retrying", redisUrl, e.getMessage());
     }
-    positions.put(eventsStream, lastId(jedis, eventsStream));
-    connected = true;
     thread = new Thread(this::run, "stream-reader");
     thread.setDaemon(true);
     thread.start();
@@ -104,9 +110,13 @@ public final class StreamReader extends AbstractLifeCycle {
     while (isRunning() || isStarting()) {
       try {
         if (jedis == null) {
-          jedis = connect();
+          Jedis j = connect();
+          if (positions.isEmpty()) {
+            startAtStreamEnds(j);
+          }
+          jedis = j;
           if (!connected) {
-            LOG.info("Redis at {} is back; reading the streams from where it stopped", redisUrl);
+            LOG.info("Redis at {} answers; reading the streams", redisUrl);
           }
           connected = true;
           retryMs = RETRY_MIN_MS;
@@ -132,6 +142,13 @@ public final class StreamReader extends AbstractLifeCycle {
         LOG.error("Failed to push a stream entry; going on with the next", e);
       }
     }
+  }
+
+  private synchronized void startAtStreamEnds(Jedis j) {
+    for (String key : updateStreams.keySet()) {
+      positions.put(key, lastId(j, key));
+    }
+    positions.put(eventsStream, lastId(j, eventsStream));
   }
 
   private void readOnce(Jedis j) {
