@@ -132,4 +132,30 @@ class SlowConsumerIT {
     assertThat(normal.isOpen()).isTrue();
     assertThat(sink.connections()).isEqualTo(1);
   }
+
+  @Test
+  void aStalledClientClosedWith4100IsDroppedSoItsSlotIsFreeWithoutItsHelp() throws Exception {
+    TestSocket normal = fixture.connectEstablished(sink);
+    normal.subscribe(CHANNEL);
+    StallingSocket slow = fixture.connectStalling(sink);
+    slow.stopAfter(m -> m.contains("\"scada.data.received\""));
+    slow.nextEvent("pusher:connection_established");
+    slow.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + CHANNEL + "\"}}");
+    slow.nextEvent("pusher_internal:subscription_succeeded");
+    publish("pump007.pressure");
+    slow.nextEvent("scada.data.received");
+
+    // every update of other tags: nothing to conflate, so the queue overflows and 4100 follows
+    int n = 0;
+    while (sink.metrics().count("sluice.websocket.errors", "kind", "slow-consumer") == 0 && n < MAX_ENTRIES_TO_CONFLATE) {
+      publish(String.format("pump%05d.flow", n++));
+      normal.nextEvent("scada.data.received");
+    }
+    assertThat(sink.metrics().count("sluice.websocket.errors", "kind", "slow-consumer")).isEqualTo(1.0);
+
+    // the client never reads its close frame; the server drops it after the grace all the same
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.connections() == 1);
+    assertThat(slow.isStalled()).isTrue();
+    assertThat(normal.isOpen()).isTrue();
+  }
 }
