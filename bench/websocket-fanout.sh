@@ -3,7 +3,8 @@
 # Redis, websocket-sink and the bare server each in a JVM of its own, this JVM the load generator.
 # Usage: bench/websocket-fanout.sh [--connections 1000,5000,10000] [--rate 10] [--duration 20]
 #                                  [--rounds 3] [--groups 10] [--tags 4]
-#                                  [--modes sluice-redis,sluice-http,bare] [--server.KEY VALUE]...
+#                                  [--modes sluice-redis,sluice-http,bare] [--client jetty|raw]
+#                                  [--server.KEY VALUE]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each process holds up to K sockets: raise the open-file limit as far as allowed (64 Ki is plenty).

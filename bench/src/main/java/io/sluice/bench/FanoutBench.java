@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  * <p>Four processes: Redis (embedded, {@link ServicesProcess}), websocket-sink
  * ({@code io.sluice.websocket.WebSocketSinkCommand}) and the bare server
  * ({@link BareBroadcastServer}) each in a JVM of its own, and this one, the load generator: the
- * clients ({@link FanoutClients}) and the publisher ({@link FanoutPublisher}). Each round opens K
+ * clients ({@link FanoutClients}, or with {@code --client raw} the lean {@link RawFanoutClients})
+ * and the publisher ({@link FanoutPublisher}). Each round opens K
  * connections spread over {@code --groups} channels, sends a probe until every client has it,
  * takes the server's heap after a GC, then publishes {@code --rate} messages a second to every
  * group for {@code --duration} seconds (each client gets {@code --rate} a second), waits for the
@@ -32,6 +33,7 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * bench/websocket-fanout.sh [--connections 1000,5000,10000] [--rate 10] [--duration 20] [--rounds 3]
  *                           [--groups 10] [--tags 4] [--modes sluice-redis,sluice-http,bare]
+ *                           [--client jetty|raw]
  * </pre>
  */
 public final class FanoutBench {
@@ -67,6 +69,8 @@ public final class FanoutBench {
   private ServerProcess bare;
   private long redisPid = -1;
   private FanoutClients clients;
+  private RawFanoutClients raw;
+  private FanoutClients.Opener opener;
   private final Map<Mode, FanoutPublisher> publishers = new EnumMap<>(Mode.class);
   private long nextBase = 1_795_735_200_000L;
 
@@ -108,6 +112,9 @@ public final class FanoutBench {
         if (clients != null) {
           clients.close();
         }
+        if (raw != null) {
+          raw.close();
+        }
         if (sluice != null) {
           sluice.close();
         }
@@ -140,7 +147,22 @@ public final class FanoutBench {
     bare = ServerProcess.start("bare", jvm, target.resolve("classes") + File.pathSeparator + serverClasspath,
         BareBroadcastServer.class.getName(), List.of(Integer.toString(barePort)), "bare-broadcast:",
         target.resolve("fanout-bare.log").toFile());
-    clients = new FanoutClients(Integer.parseInt(flags.getOrDefault("selectors", Integer.toString(cores))));
+    int selectors = Integer.parseInt(flags.getOrDefault("selectors", Integer.toString(cores)));
+    clients = new FanoutClients(selectors); // the publishers' too, whichever client
+    String client = flags.getOrDefault("client", "jetty");
+    String clientLabel;
+    switch (client) {
+      case "jetty" -> {
+        opener = clients::connect;
+        clientLabel = "jetty (WebSocketClient, " + selectors + " selectors)";
+      }
+      case "raw" -> {
+        raw = new RawFanoutClients(Integer.parseInt(flags.getOrDefault("raw-threads", "1")));
+        opener = raw;
+        clientLabel = "raw (NIO, " + raw.threads() + " selector thread" + (raw.threads() == 1 ? "" : "s") + ")";
+      }
+      default -> throw new IllegalArgumentException("--client jetty|raw, not " + client);
+    }
     publishers.put(Mode.SLUICE_REDIS, new FanoutPublisher.Redis(tags, URI.create(redisUrl)));
     publishers.put(Mode.SLUICE_HTTP, new FanoutPublisher.Http(tags, clients.http(), sluicePort));
     publishers.put(Mode.BARE, new FanoutPublisher.Bare(tags, clients.ws(), barePort));
@@ -158,8 +180,8 @@ public final class FanoutBench {
         + "\",\"data\":" + FanoutPublisher.quoted(sample.eventData(0, 0)) + "}").length();
     System.out.printf("servers: websocket-sink pid %d, bare Jetty pid %d (each -Xmx%s, G1), Redis pid %d; load generator pid %d; %d cores%n",
         sluice.pid(), bare.pid(), heap, redisPid, ProcessHandle.current().pid(), cores);
-    System.out.printf("load: K connections over %d channels, %s messages/s per connection for %d s a round, frames of ~%d bytes (%d tags); open files: %s%n",
-        groups, fmt(rate), duration, frameBytes, tags, openFileLimit());
+    System.out.printf("load: K connections over %d channels, %s messages/s per connection for %d s a round, frames of ~%d bytes (%d tags); client %s; open files: %s%n",
+        groups, fmt(rate), duration, frameBytes, tags, clientLabel, openFileLimit());
 
     Map<Mode, Map<Integer, List<Result>>> results = new EnumMap<>(Mode.class);
     for (int k : ks) {
@@ -190,7 +212,7 @@ public final class FanoutBench {
 
     long heap0 = server.heapAfterGc();
     long c0 = System.nanoTime();
-    FanoutClients.Round round = clients.connect(target, k, groups, messages, base, parallel, Duration.ofSeconds(60 + k / 100));
+    FanoutClients.Round round = opener.connect(target, k, groups, messages, base, parallel, Duration.ofSeconds(60 + k / 100));
     double connectSeconds = (System.nanoTime() - c0) / 1e9;
     try {
       publisher.probe(groups);

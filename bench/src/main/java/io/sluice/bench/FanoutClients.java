@@ -34,8 +34,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 public final class FanoutClients implements AutoCloseable {
   /** The start of a data frame, of websocket-sink and of the bare server alike. */
   static final String DATA_PREFIX = "{\"event\":\"scada.data.received\"";
-  private static final String S_KEY = "\\\"s\\\":"; // inside the data string: \"s\":
-  private static final String P_KEY = "\\\"p\\\":";
+  static final String S_KEY = "\\\"s\\\":"; // inside the data string: \"s\":
+  static final String P_KEY = "\\\"p\\\":";
   private static final String PONG = "{\"event\":\"pusher:pong\",\"data\":{}}";
   private static final long EPOCH_MICROS = System.currentTimeMillis() * 1000;
   private static final long NANOS = System.nanoTime();
@@ -91,25 +91,24 @@ public final class FanoutClients implements AutoCloseable {
       throws Exception {
     Round round = new Round(k, messages, base, parallel);
     for (int i = 0; i < k; i++) {
-      if (!round.permits.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("connecting stalled after " + i + " of " + k + " clients");
-      }
+      round.acquire(i, timeout);
       int group = i % groups;
       Receiver r = new Receiver(round, target.subscribe().apply(group));
-      round.receivers.add(r);
+      round.clients.add(r);
       ws.connect(r, target.uri().apply(group)).whenComplete((session, failure) -> {
         if (failure != null) {
-          round.failed("connect: " + failure);
-          round.subscribed.countDown();
-          round.permits.release();
+          round.connectFailed("connect: " + failure);
         }
       });
     }
-    if (!round.subscribed.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || round.firstFailure != null) {
-      throw new IllegalStateException((k - round.subscribed.getCount()) + " of " + k + " clients subscribed"
-          + (round.firstFailure != null ? "; first failure: " + round.firstFailure : ""));
-    }
+    round.awaitSubscribed(timeout);
     return round;
+  }
+
+  /** What opens a round's clients: these Jetty ones, or {@link RawFanoutClients}. */
+  interface Opener {
+    Round connect(Target target, int k, int groups, int messages, long base, int parallel, Duration timeout)
+        throws Exception;
   }
 
   @Override
@@ -124,7 +123,7 @@ public final class FanoutClients implements AutoCloseable {
     final int messages;
     final long base;
     final Semaphore permits;
-    final List<Receiver> receivers = new ArrayList<>();
+    final List<Client> clients = new ArrayList<>();
     final CountDownLatch subscribed;
     final CountDownLatch primed;
     final CountDownLatch complete;
@@ -152,6 +151,28 @@ public final class FanoutClients implements AutoCloseable {
       unexpected.increment();
       if (firstFailure == null) {
         firstFailure = what;
+      }
+    }
+
+    /** Waits for one of the {@code parallel} permits before opening client {@code i}. */
+    void acquire(int i, Duration timeout) throws InterruptedException {
+      if (!permits.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("connecting stalled after " + i + " of " + k + " clients");
+      }
+    }
+
+    /** A client that never connected: counted as done with subscribing, its permit returned. */
+    void connectFailed(String what) {
+      failed(what);
+      subscribed.countDown();
+      permits.release();
+    }
+
+    /** Waits until every client is subscribed; throws if one failed. */
+    void awaitSubscribed(Duration timeout) throws InterruptedException {
+      if (!subscribed.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || firstFailure != null) {
+        throw new IllegalStateException((k - subscribed.getCount()) + " of " + k + " clients subscribed"
+            + (firstFailure != null ? "; first failure: " + firstFailure : ""));
       }
     }
 
@@ -190,13 +211,8 @@ public final class FanoutClients implements AutoCloseable {
     /** Closes every connection (1000) and waits for the close handshakes. */
     void closeAll(Duration timeout) throws InterruptedException {
       closing = true;
-      for (Receiver r : receivers) {
-        Session s = r.session;
-        if (s != null && s.isOpen()) {
-          s.close(StatusCode.NORMAL, "round over", Callback.NOOP);
-        } else {
-          r.closedOnce();
-        }
+      for (Client c : clients) {
+        c.close();
       }
       closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -206,54 +222,49 @@ public final class FanoutClients implements AutoCloseable {
   public static final class Quiet implements Session.Listener.AutoDemanding {}
 
   /**
-   * One client: subscribes, then checks each data frame's sequence and records its latency.
-   * Public, as Jetty calls endpoints through public method handles.
+   * One client's accounting, whatever its transport: subscribes, then checks each data frame's
+   * sequence and records its latency.
    */
-  public static final class Receiver implements Session.Listener.AutoDemanding {
-    private final Round round;
+  abstract static class Client {
+    final Round round;
     private final String subscribe;
     private final long[] seen;
-    private volatile Session session;
     private int distinct;
     private boolean primed;
     private boolean subscribed;
     private boolean closed;
 
-    Receiver(Round round, String subscribe) {
+    Client(Round round, String subscribe) {
       this.round = round;
       this.subscribe = subscribe;
       this.seen = new long[(round.messages + 63) / 64];
     }
 
-    @Override
-    public void onWebSocketOpen(Session session) {
-      this.session = session;
-    }
+    /** Sends a text message (from the thread that delivers this client's messages). */
+    abstract void send(String text);
 
-    @Override
-    public void onWebSocketText(String m) {
-      if (m.startsWith(DATA_PREFIX)) {
-        data(m);
-      } else if (subscribe == null ? m.equals("subscribed") : m.contains("pusher_internal:subscription_succeeded")) {
+    /** Starts the close handshake (1000), or counts the client closed if it is not open. */
+    abstract void close();
+
+    /** A text message that is not a data frame. */
+    final void control(String m) {
+      if (subscribe == null ? m.equals("subscribed") : m.contains("pusher_internal:subscription_succeeded")) {
         if (!subscribed) {
           subscribed = true;
           round.subscribed.countDown();
           round.permits.release();
         }
       } else if (subscribe != null && m.contains("pusher:connection_established")) {
-        session.sendText(subscribe, Callback.NOOP);
+        send(subscribe);
       } else if (m.contains("pusher:ping")) {
-        session.sendText(PONG, Callback.NOOP);
+        send(PONG);
       } else {
         round.failed("unexpected message: " + m);
       }
     }
 
-    private void data(String m) {
-      long now = micros();
-      int i = m.indexOf(S_KEY);
-      long s = number(m, i + S_KEY.length());
-      long p = number(m, m.indexOf(P_KEY, i) + P_KEY.length());
+    /** A data frame with window start {@code s} and publish time {@code p}, received at {@code now}. */
+    final void data(long s, long p, long now) {
       long seq = Math.floorDiv(s - round.base, 1000);
       if (seq < 0) {
         if (!primed) {
@@ -281,6 +292,66 @@ public final class FanoutClients implements AutoCloseable {
       }
     }
 
+    /** The connection closed: a fault unless the round is closing. */
+    final void closedBy(String what) {
+      if (!round.closing) {
+        round.failed(what);
+      }
+      closedOnce();
+    }
+
+    synchronized void closedOnce() {
+      if (!closed) {
+        closed = true;
+        round.closed.countDown();
+      }
+    }
+  }
+
+  /**
+   * One Jetty client: decodes each frame into a String. Public, as Jetty calls endpoints through
+   * public method handles.
+   */
+  public static final class Receiver extends Client implements Session.Listener.AutoDemanding {
+    private volatile Session session;
+
+    Receiver(Round round, String subscribe) {
+      super(round, subscribe);
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    void send(String text) {
+      session.sendText(text, Callback.NOOP);
+    }
+
+    @Override
+    void close() {
+      Session s = session;
+      if (s != null && s.isOpen()) {
+        s.close(StatusCode.NORMAL, "round over", Callback.NOOP);
+      } else {
+        closedOnce();
+      }
+    }
+
+    @Override
+    public void onWebSocketText(String m) {
+      if (m.startsWith(DATA_PREFIX)) {
+        long now = micros();
+        int i = m.indexOf(S_KEY);
+        long s = number(m, i + S_KEY.length());
+        long p = number(m, m.indexOf(P_KEY, i) + P_KEY.length());
+        data(s, p, now);
+      } else {
+        control(m);
+      }
+    }
+
     private static long number(String m, int at) {
       long v = 0;
       for (int i = at; i < m.length(); i++) {
@@ -295,23 +366,13 @@ public final class FanoutClients implements AutoCloseable {
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
-      if (!round.closing) {
-        round.failed("closed " + statusCode + " " + reason);
-      }
-      closedOnce();
+      closedBy("closed " + statusCode + " " + reason);
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
       if (!round.closing) {
         round.failed("error: " + cause);
-      }
-    }
-
-    synchronized void closedOnce() {
-      if (!closed) {
-        closed = true;
-        round.closed.countDown();
       }
     }
   }
