@@ -65,15 +65,21 @@ class SlowConsumerIT {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  @Test
-  void stalledClientIsConflatedThenClosedWith4100WhileANormalClientGetsEveryEntryInOrder() throws Exception {
-    TestSocket normal = fixture.connectEstablished(sink);
-    normal.subscribe(CHANNEL);
+  /** A subscriber of the channel that will stop reading right after its first update. */
+  private StallingSocket stallingSubscriber() throws Exception {
     StallingSocket slow = fixture.connectStalling(sink);
     slow.stopAfter(m -> m.contains("\"scada.data.received\""));
     slow.nextEvent("pusher:connection_established");
     slow.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + CHANNEL + "\"}}");
     slow.nextEvent("pusher_internal:subscription_succeeded");
+    return slow;
+  }
+
+  @Test
+  void stalledClientIsConflatedThenClosedWith4100WhileANormalClientGetsEveryEntryInOrder() throws Exception {
+    TestSocket normal = fixture.connectEstablished(sink);
+    normal.subscribe(CHANNEL);
+    StallingSocket slow = stallingSubscriber();
 
     // both are live once both have the first update; the slow one reads nothing after it
     StreamEntryID first = publish("pump007.pressure");
@@ -137,11 +143,7 @@ class SlowConsumerIT {
   void aStalledClientClosedWith4100IsDroppedSoItsSlotIsFreeWithoutItsHelp() throws Exception {
     TestSocket normal = fixture.connectEstablished(sink);
     normal.subscribe(CHANNEL);
-    StallingSocket slow = fixture.connectStalling(sink);
-    slow.stopAfter(m -> m.contains("\"scada.data.received\""));
-    slow.nextEvent("pusher:connection_established");
-    slow.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + CHANNEL + "\"}}");
-    slow.nextEvent("pusher_internal:subscription_succeeded");
+    StallingSocket slow = stallingSubscriber();
     publish("pump007.pressure");
     slow.nextEvent("scada.data.received");
 
