@@ -279,7 +279,12 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
       keepWindowsFrom = Math.min(keepWindowsFrom, keepCoarseFrom);
       Iterator<Map.Entry<Long, CoarseWindow>> it = coarseState.get(c).iterator();
       while (it.hasNext()) {
-        if (it.next().getKey() < keepCoarseFrom) {
+        Map.Entry<Long, CoarseWindow> window = it.next();
+        if (window.getValue().emitted == null) {
+          // Not emitted yet (its timer comes later in this same watermark, when the watermark
+          // jumped over several coarse windows at once): it and its finest partials stay.
+          keepWindowsFrom = Math.min(keepWindowsFrom, window.getKey());
+        } else if (window.getKey() < keepCoarseFrom) {
           it.remove();
         }
       }

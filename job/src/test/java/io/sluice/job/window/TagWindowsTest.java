@@ -110,6 +110,21 @@ class TagWindowsTest {
   }
 
   @Test
+  void aWatermarkThatJumpsOverSeveralCoarseWindowsClosesEachOfThem() throws Exception {
+    // A backlog read at once: the first watermark lands far beyond three 3 s windows.
+    for (long t = 100; t < 9000; t += 500) {
+      reading(t, t / 100.0);
+    }
+
+    watermark(20_000);
+
+    List<WindowStats> coarse = emitted().stream().filter(w -> w.windowMs == 3000).toList();
+    assertThat(coarse).extracting(w -> w.windowStart - BEGINNING).containsExactly(0L, 3000L, 6000L);
+    assertThat(coarse).extracting(w -> w.count).containsExactly(6L, 6L, 6L);
+    assertThat(coarse.get(2).lastValue).isEqualTo(86.0);
+  }
+
+  @Test
   void aLateRevisionReachesTheCoarseWindowToo() throws Exception {
     reading(100, 1);
     reading(2100, 5);
