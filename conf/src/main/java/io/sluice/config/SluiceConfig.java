@@ -152,6 +152,15 @@ public final class SluiceConfig implements Serializable {
     return (int) value;
   }
 
+  /** A whole number of at least 1: a count, a size or a time that must not be zero. */
+  public int getPositiveInt(String key) {
+    int value = getInt(key);
+    if (value < 1) {
+      throw invalid(key, "must be at least 1");
+    }
+    return value;
+  }
+
   public long getLong(String key) {
     try {
       return Long.parseLong(get(key).trim());

@@ -74,6 +74,15 @@ class SluiceConfigTest {
   }
 
   @Test
+  void aPositiveNumberMustBeAtLeastOne() {
+    SluiceConfig config = SluiceConfig.load(Map.of(), Map.of("simulator.tags", "0"));
+    assertThatThrownBy(() -> config.getPositiveInt("simulator.tags"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("simulator.tags = '0' (from flag --simulator.tags) must be at least 1");
+    assertThat(config.with("simulator.tags", "1").getPositiveInt("simulator.tags")).isEqualTo(1);
+  }
+
+  @Test
   void fractionsOutsideZeroToOneAreRejected() {
     SluiceConfig config =
         SluiceConfig.load(Map.of(), Map.of("simulator.faults.duplicate.fraction", "1.5"));

@@ -36,8 +36,8 @@ public record SimulatorSettings(
     String compression) {
 
   public static SimulatorSettings fromConfig(SluiceConfig c, Clock clock) {
-    int tags = positive(c, "simulator.tags");
-    long interval = positive(c, "simulator.interval.ms");
+    int tags = c.getPositiveInt("simulator.tags");
+    long interval = c.getPositiveInt("simulator.interval.ms");
     long count = c.getLong("simulator.count");
     if (count < 0) {
       throw c.invalid("simulator.count", "must not be negative (0 means no limit)");
@@ -58,7 +58,7 @@ public record SimulatorSettings(
     return new SimulatorSettings(
         c.get("kafka.bootstrap.servers"),
         c.get("kafka.topic.readings"),
-        positive(c, "kafka.topic.partitions"),
+        c.getPositiveInt("kafka.topic.partitions"),
         tags,
         interval,
         rate(c, tags, interval),
@@ -69,7 +69,7 @@ public record SimulatorSettings(
         faults,
         c.isSet("simulator.copy.file") ? Path.of(c.get("simulator.copy.file")) : null,
         c.getInt("simulator.producer.linger.ms"),
-        positive(c, "simulator.producer.batch.size"),
+        c.getPositiveInt("simulator.producer.batch.size"),
         c.get("simulator.producer.compression.type"));
   }
 
@@ -116,11 +116,4 @@ public record SimulatorSettings(
     }
   }
 
-  private static int positive(SluiceConfig c, String key) {
-    int value = c.getInt(key);
-    if (value < 1) {
-      throw c.invalid(key, "must be at least 1");
-    }
-    return value;
-  }
 }

@@ -105,33 +105,26 @@ public record WebSocketSinkSettings(
         nonBlank(config, "pusher.app.key"),
         nonBlank(config, "pusher.app.secret"),
         URI.create(redis),
-        positive(config, "redis.group.depth"),
+        config.getPositiveInt("redis.group.depth"),
         nonBlank(config, "redis.stream.prefix"),
         nonBlank(config, "redis.latest.prefix"),
-        positive(config, "redis.stream.maxlen"),
+        config.getPositiveInt("redis.stream.maxlen"),
         windows,
         nonBlank(config, "websocket.channel"),
         nonBlank(config, "websocket.event"),
-        positive(config, "websocket.activity.timeout.s"),
-        Duration.ofMillis(positive(config, "websocket.pong.timeout.ms")),
-        positive(config, "websocket.max.message.bytes"),
-        positive(config, "websocket.max.connections"),
-        positive(config, "websocket.max.subscriptions"),
-        positive(config, "websocket.max.client.messages.per.s"),
+        config.getPositiveInt("websocket.activity.timeout.s"),
+        Duration.ofMillis(config.getPositiveInt("websocket.pong.timeout.ms")),
+        config.getPositiveInt("websocket.max.message.bytes"),
+        config.getPositiveInt("websocket.max.connections"),
+        config.getPositiveInt("websocket.max.subscriptions"),
+        config.getPositiveInt("websocket.max.client.messages.per.s"),
         Set.copyOf(config.getList("websocket.allowed.origins")),
-        positive(config, "websocket.queue.max.messages"),
+        config.getPositiveInt("websocket.queue.max.messages"),
         nonBlank(config, "websocket.events.stream"),
-        Duration.ofMillis(positive(config, "websocket.read.block.ms")),
-        positive(config, "websocket.read.count"));
+        Duration.ofMillis(config.getPositiveInt("websocket.read.block.ms")),
+        config.getPositiveInt("websocket.read.count"));
   }
 
-  private static int positive(SluiceConfig config, String key) {
-    int v = config.getInt(key);
-    if (v <= 0) {
-      throw config.invalid(key, "must be positive");
-    }
-    return v;
-  }
 
   private static int port(SluiceConfig config, String key) {
     int v = config.getInt(key);

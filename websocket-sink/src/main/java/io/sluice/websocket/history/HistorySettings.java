@@ -38,18 +38,12 @@ public record HistorySettings(
 
   /** Reads the history.* and jdbc.* keys; each bad value is reported with where it came from. */
   public static HistorySettings from(SluiceConfig config) {
-    int maxRows = config.getInt("history.max.rows");
-    if (maxRows < 1) {
-      throw config.invalid("history.max.rows", "is not a positive number of rows");
-    }
+    int maxRows = config.getPositiveInt("history.max.rows");
     Duration maxRange = config.getDuration("history.max.range");
     if (maxRange == null || maxRange.toMillis() < 1) {
       throw config.invalid("history.max.range", "is not a duration of at least 1 ms (like 7d)");
     }
-    int poolSize = config.getInt("history.pool.size");
-    if (poolSize < 1) {
-      throw config.invalid("history.pool.size", "is not a positive number of connections");
-    }
+    int poolSize = config.getPositiveInt("history.pool.size");
     String jdbcUrl = config.get("jdbc.url");
     if (!jdbcUrl.startsWith("jdbc:")) {
       throw config.invalid(
