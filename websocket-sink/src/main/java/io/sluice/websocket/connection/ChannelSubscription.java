@@ -2,7 +2,7 @@ package io.sluice.websocket.connection;
 
 import io.sluice.websocket.channel.ChannelRoute;
 import io.sluice.websocket.channel.Subscriber;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import redis.clients.jedis.StreamEntryID;
 
@@ -18,14 +18,14 @@ final class ChannelSubscription implements Subscriber {
   private final ChannelRoute route;
   private final int maxPending;
   private volatile boolean live;
-  private List<OutboundFrame> pending;
+  private ArrayDeque<OutboundFrame> pending;
 
   ChannelSubscription(PusherConnection connection, ChannelRoute route, boolean catchesUp, int maxPending) {
     this.connection = connection;
     this.route = route;
     this.maxPending = maxPending;
     this.live = !catchesUp;
-    this.pending = catchesUp ? new ArrayList<>() : null;
+    this.pending = catchesUp ? new ArrayDeque<>() : null;
   }
 
   ChannelRoute route() {
@@ -44,7 +44,9 @@ final class ChannelSubscription implements Subscriber {
         if (!live) {
           if (pending.size() < maxPending) {
             pending.add(frame);
-          } else if (!replaceOlder(frame)) {
+          } else if (OutboundFrame.replaceIn(pending, frame)) {
+            connection.conflated();
+          } else {
             connection.overCapacity();
           }
           return;
@@ -52,19 +54,6 @@ final class ChannelSubscription implements Subscriber {
       }
     }
     connection.enqueue(frame);
-  }
-
-  /** Conflates a pending frame, as the outbound queue does; true when one was replaced. */
-  private boolean replaceOlder(OutboundFrame frame) {
-    for (int i = pending.size() - 1; i >= 0; i--) {
-      if (frame.replaces(pending.get(i))) {
-        pending.remove(i);
-        pending.add(frame);
-        connection.conflated();
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Sends the catch-up, then the frames that came meanwhile and are newer than {@code upTo}. */

@@ -1,5 +1,7 @@
 package io.sluice.websocket.connection;
 
+import java.util.Deque;
+import java.util.Iterator;
 import redis.clients.jedis.StreamEntryID;
 
 /**
@@ -15,6 +17,23 @@ public record OutboundFrame(byte[] bytes, String conflationKey, long windowStart
   /** A frame that is never conflated and has no stream position: protocol replies, events. */
   public static OutboundFrame of(byte[] bytes) {
     return new OutboundFrame(bytes, null, 0, null);
+  }
+
+  /**
+   * Conflation, the one rule for every queue of frames: puts {@code frame} at the end of
+   * {@code frames} in place of the newest waiting frame it may replace; false (nothing changed)
+   * when there is none.
+   */
+  static boolean replaceIn(Deque<OutboundFrame> frames, OutboundFrame frame) {
+    Iterator<OutboundFrame> it = frames.descendingIterator();
+    while (it.hasNext()) {
+      if (frame.replaces(it.next())) {
+        it.remove();
+        frames.add(frame);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when this frame may take the place of {@code older} in a queue. */

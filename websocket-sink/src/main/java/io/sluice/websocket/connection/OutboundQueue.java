@@ -1,7 +1,6 @@
 package io.sluice.websocket.connection;
 
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.Objects;
 import org.eclipse.jetty.util.Callback;
 
@@ -63,7 +62,7 @@ public final class OutboundQueue {
         waiting.add(frame);
         startFlush = !flushing;
         flushing = true;
-      } else if (replace(frame)) {
+      } else if (OutboundFrame.replaceIn(waiting, frame)) {
         conflated = true;
       } else {
         closed = true;
@@ -80,19 +79,6 @@ public final class OutboundQueue {
       return false;
     }
     return true;
-  }
-
-  /** Replaces the newest waiting frame this one may replace. */
-  private boolean replace(OutboundFrame frame) {
-    Iterator<OutboundFrame> it = waiting.descendingIterator();
-    while (it.hasNext()) {
-      if (frame.replaces(it.next())) {
-        it.remove();
-        waiting.add(frame);
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Hands waiting frames to the transport, never more than {@link #IN_FLIGHT} at once. */
