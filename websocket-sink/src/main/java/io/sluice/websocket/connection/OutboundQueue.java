@@ -36,6 +36,8 @@ public final class OutboundQueue {
   private final int capacity;
   private final Listener listener;
   private final ArrayDeque<OutboundFrame> waiting = new ArrayDeque<>(4);
+  /** One callback for every write (it needs no state of the frame): nothing allocated per frame and client. */
+  private final Callback written = Callback.from(this::onSent, this::onFailed);
   private int inFlight;
   private boolean flushing;
   private boolean closed;
@@ -93,7 +95,7 @@ public final class OutboundQueue {
         next = waiting.poll();
         inFlight++;
       }
-      transport.send(next.bytes(), Callback.from(this::onSent, this::onFailed));
+      transport.send(next.bytes(), written);
     }
   }
 
