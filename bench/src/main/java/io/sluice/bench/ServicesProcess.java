@@ -66,6 +66,11 @@ public final class ServicesProcess implements AutoCloseable {
   @Override
   public void close() throws IOException {
     process.getOutputStream().close(); // end-of-file on its stdin: it stops and cleans up
+    awaitExit(process);
+  }
+
+  /** Waits up to 30 s for a process that was asked to stop, then kills it. */
+  static void awaitExit(Process process) {
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
