@@ -54,13 +54,13 @@ public final class Broadcaster implements StreamHandler {
     }
     String group = names.groupChannel(u.group, windowMs);
     String all = names.allChannel(windowMs);
-    publish(group, u, id, windowMs);
-    publish(all, u, id, windowMs);
-    publish(ChannelNames.PRIVATE_PREFIX + group, u, id, windowMs);
-    publish(ChannelNames.PRIVATE_PREFIX + all, u, id, windowMs);
+    publish(group, u, id);
+    publish(all, u, id);
+    publish(ChannelNames.PRIVATE_PREFIX + group, u, id);
+    publish(ChannelNames.PRIVATE_PREFIX + all, u, id);
   }
 
-  private void publish(String channel, Update u, StreamEntryID id, long windowMs) {
+  private void publish(String channel, Update u, StreamEntryID id) {
     if (hub.hasSubscribers(channel)) {
       hub.publish(channel, frame(channel, u, id, false), null);
     }

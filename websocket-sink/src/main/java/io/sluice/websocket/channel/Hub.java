@@ -71,8 +71,4 @@ public final class Hub {
     return subscriptions.get();
   }
 
-  /** Channels with at least one subscriber. */
-  public int channels() {
-    return channels.size();
-  }
 }
