@@ -17,96 +17,117 @@ import java.util.regex.Pattern;
  * and heap are its alone. Its standard error goes to a log file.
  */
 final class ServerProcess implements AutoCloseable {
-  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
-  private final String name;
-  private final Process process;
+    private final String name;
+    private final Process process;
 
-  private ServerProcess(String name, Process process) {
-    this.name = name;
-    this.process = process;
-  }
-
-  /**
-   * Starts {@code java jvmOptions -cp classpath mainClass args} and waits until it prints a line
-   * starting with {@code readyPrefix}.
-   */
-  static ServerProcess start(String name, List<String> jvmOptions, String classpath, String mainClass,
-      List<String> args, String readyPrefix, File log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(System.getProperty("java.home") + "/bin/java");
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(classpath);
-    command.add(mainClass);
-    command.addAll(args);
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log)).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null && !line.startsWith(readyPrefix)) {
-      // start-up chatter
+    private ServerProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
     }
-    if (line == null) {
-      process.destroy();
-      throw new IOException(name + " ended before it was ready; see " + log);
-    }
-    Thread drain = new Thread(() -> {
-      try {
-        while (out.readLine() != null) {
-          // keep its stdout from filling up
+
+    /**
+     * Starts {@code java jvmOptions -cp classpath mainClass args} and waits until it prints a line
+     * starting with {@code readyPrefix}.
+     */
+    static ServerProcess start(
+            String name,
+            List<String> jvmOptions,
+            String classpath,
+            String mainClass,
+            List<String> args,
+            String readyPrefix,
+            File log)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + "/bin/java");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        Process process =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log)).start();
+        BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith(readyPrefix)) {
+            // start-up chatter
         }
-      } catch (IOException ignored) {
-        // it ended
-      }
-    }, name + "-stdout");
-    drain.setDaemon(true);
-    drain.start();
-    return new ServerProcess(name, process);
-  }
-
-  /** A port free at the moment, for a server to listen on. */
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+        if (line == null) {
+            process.destroy();
+            throw new IOException(name + " ended before it was ready; see " + log);
+        }
+        Thread drain =
+                new Thread(
+                        () -> {
+                            try {
+                                while (out.readLine() != null) {
+                                    // keep its stdout from filling up
+                                }
+                            } catch (IOException ignored) {
+                                // it ended
+                            }
+                        },
+                        name + "-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        return new ServerProcess(name, process);
     }
-  }
 
-  long pid() {
-    return process.pid();
-  }
-
-  /** Its CPU time so far, all threads, in seconds: {user, system}. */
-  double[] cpuSeconds() {
-    return ProcCpu.userSystemSeconds(process.pid());
-  }
-
-  /** Its heap in use right after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in bytes. */
-  long heapAfterGc() throws IOException, InterruptedException {
-    jcmd("GC.run");
-    Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
-    if (!m.find()) {
-      throw new IOException("no 'used NK' in jcmd GC.heap_info of " + name);
+    /** A port free at the moment, for a server to listen on. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
-    return Long.parseLong(m.group(1)) * 1024;
-  }
 
-  private String jcmd(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd", Long.toString(process.pid()), command)
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IOException("jcmd " + command + " failed on " + name + ": " + out);
+    long pid() {
+        return process.pid();
     }
-    return out;
-  }
 
-  boolean isAlive() {
-    return process.isAlive();
-  }
+    /** Its CPU time so far, all threads, in seconds: {user, system}. */
+    double[] cpuSeconds() {
+        return ProcCpu.userSystemSeconds(process.pid());
+    }
 
-  @Override
-  public void close() {
-    process.destroy(); // SIGTERM: websocket-sink closes its clients with 4200 and stops
-    ServicesProcess.awaitExit(process);
-  }
+    /**
+     * Its heap in use right after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in
+     * bytes.
+     */
+    long heapAfterGc() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        if (!m.find()) {
+            throw new IOException("no 'used NK' in jcmd GC.heap_info of " + name);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process p =
+                new ProcessBuilder(
+                                System.getProperty("java.home") + "/bin/jcmd",
+                                Long.toString(process.pid()),
+                                command)
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("jcmd " + command + " failed on " + name + ": " + out);
+        }
+        return out;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.destroy(); // SIGTERM: websocket-sink closes its clients with 4200 and stops
+        ServicesProcess.awaitExit(process);
+    }
 }

@@ -1,73 +1,83 @@
 package io.sluice.config;
 
-import java.io.PrintWriter;
-import java.util.Map;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.function.Function;
+
 /**
- * Runs a picocli command whose flags stand for configuration keys, the one way every Sluice
- * program reads its command line: {@code --conf FILE} is read first, each flag's default comes
- * from the configuration ({@link ConfigDefaultProvider}), and bad usage or configuration is one
- * line on stderr with exit code 2 (1 for a failed run).
+ * Runs a picocli command whose flags stand for configuration keys, the one way every Sluice program
+ * reads its command line: {@code --conf FILE} is read first, each flag's default comes from the
+ * configuration ({@link ConfigDefaultProvider}), and bad usage or configuration is one line on
+ * stderr with exit code 2 (1 for a failed run).
  */
 public final class ConfigCommandLine {
-  private ConfigCommandLine() {}
+    private ConfigCommandLine() {}
 
-  /**
-   * Runs the command made by {@code command} from the loaded configuration; returns the exit code.
-   *
-   * @param name the program's name, in front of its error lines
-   */
-  public static int execute(
-      String name, Function<SluiceConfig, Object> command, String[] args, PrintWriter out, PrintWriter err) {
-    SluiceConfig config;
-    try {
-      config = SluiceConfig.load(System.getenv(), confFlag(args));
-    } catch (ConfigException e) {
-      err.println(name + ": " + e.getMessage());
-      return 2;
+    /**
+     * Runs the command made by {@code command} from the loaded configuration; returns the exit
+     * code.
+     *
+     * @param name the program's name, in front of its error lines
+     */
+    public static int execute(
+            String name,
+            Function<SluiceConfig, Object> command,
+            String[] args,
+            PrintWriter out,
+            PrintWriter err) {
+        SluiceConfig config;
+        try {
+            config = SluiceConfig.load(System.getenv(), confFlag(args));
+        } catch (ConfigException e) {
+            err.println(name + ": " + e.getMessage());
+            return 2;
+        }
+        CommandLine cli = new CommandLine(command.apply(config));
+        cli.setDefaultValueProvider(new ConfigDefaultProvider(config));
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler(
+                (e, a) -> {
+                    err.println(name + ": " + e.getMessage() + " (see --help)");
+                    return 2;
+                });
+        cli.setExecutionExceptionHandler(
+                (e, c, r) -> {
+                    err.println(name + ": " + e.getMessage());
+                    return e instanceof ConfigException ? 2 : 1;
+                });
+        return cli.execute(args);
     }
-    CommandLine cli = new CommandLine(command.apply(config));
-    cli.setDefaultValueProvider(new ConfigDefaultProvider(config));
-    cli.setOut(out);
-    cli.setErr(err);
-    cli.setParameterExceptionHandler(
-        (e, a) -> {
-          err.println(name + ": " + e.getMessage() + " (see --help)");
-          return 2;
-        });
-    cli.setExecutionExceptionHandler(
-        (e, c, r) -> {
-          err.println(name + ": " + e.getMessage());
-          return e instanceof ConfigException ? 2 : 1;
-        });
-    return cli.execute(args);
-  }
 
-  /** The configuration with the flags given on the command line set, each named as its source. */
-  public static SluiceConfig withFlags(SluiceConfig config, CommandSpec spec) {
-    SluiceConfig result = config;
-    for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
-      if (result.has(option.descriptionKey())) {
-        result = result.with(option.descriptionKey(), option.getValue(), "flag " + option.longestName());
-      }
+    /** The configuration with the flags given on the command line set, each named as its source. */
+    public static SluiceConfig withFlags(SluiceConfig config, CommandSpec spec) {
+        SluiceConfig result = config;
+        for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (result.has(option.descriptionKey())) {
+                result =
+                        result.with(
+                                option.descriptionKey(),
+                                option.getValue(),
+                                "flag " + option.longestName());
+            }
+        }
+        return result;
     }
-    return result;
-  }
 
-  /** The --conf flag, which must be known before the command line is parsed. */
-  private static Map<String, String> confFlag(String[] args) {
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].startsWith("--conf=")) {
-        return Map.of("conf", args[i].substring("--conf=".length()));
-      }
-      if (args[i].equals("--conf") && i + 1 < args.length) {
-        return Map.of("conf", args[i + 1]);
-      }
+    /** The --conf flag, which must be known before the command line is parsed. */
+    private static Map<String, String> confFlag(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--conf=")) {
+                return Map.of("conf", args[i].substring("--conf=".length()));
+            }
+            if (args[i].equals("--conf") && i + 1 < args.length) {
+                return Map.of("conf", args[i + 1]);
+            }
+        }
+        return Map.of();
     }
-    return Map.of();
-  }
 }

@@ -7,9 +7,9 @@ package io.sluice.config;
  * command line can print it as it is.
  */
 public final class ConfigException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ConfigException(String message) {
-    super(message);
-  }
+    public ConfigException(String message) {
+        super(message);
+    }
 }

@@ -1,6 +1,7 @@
 package io.sluice.reading;
 
 import io.sluice.config.SluiceConfig;
+
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -14,28 +15,28 @@ import java.time.format.DateTimeParseException;
  * @param maxTs first implausible timestamp, epoch ms
  */
 public record ReadingLimits(int maxBytes, long minTs, long maxTs) implements Serializable {
-  public ReadingLimits {
-    if (maxBytes < 64) {
-      throw new IllegalArgumentException("maxBytes must be at least 64: " + maxBytes);
+    public ReadingLimits {
+        if (maxBytes < 64) {
+            throw new IllegalArgumentException("maxBytes must be at least 64: " + maxBytes);
+        }
+        if (minTs >= maxTs) {
+            throw new IllegalArgumentException("minTs must be before maxTs");
+        }
     }
-    if (minTs >= maxTs) {
-      throw new IllegalArgumentException("minTs must be before maxTs");
-    }
-  }
 
-  /** The limits of the readings.* configuration keys. */
-  public static ReadingLimits fromConfig(SluiceConfig config) {
-    return new ReadingLimits(
-        config.getInt("readings.max.bytes"),
-        instantOf(config, "readings.min.timestamp"),
-        instantOf(config, "readings.max.timestamp"));
-  }
-
-  private static long instantOf(SluiceConfig config, String key) {
-    try {
-      return Instant.parse(config.get(key)).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw config.invalid(key, "is not an ISO-8601 instant like 2000-01-01T00:00:00Z");
+    /** The limits of the readings.* configuration keys. */
+    public static ReadingLimits fromConfig(SluiceConfig config) {
+        return new ReadingLimits(
+                config.getInt("readings.max.bytes"),
+                instantOf(config, "readings.min.timestamp"),
+                instantOf(config, "readings.max.timestamp"));
     }
-  }
+
+    private static long instantOf(SluiceConfig config, String key) {
+        try {
+            return Instant.parse(config.get(key)).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw config.invalid(key, "is not an ISO-8601 instant like 2000-01-01T00:00:00Z");
+        }
+    }
 }

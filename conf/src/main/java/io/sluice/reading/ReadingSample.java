@@ -9,7 +9,7 @@ package io.sluice.reading;
  * @param reason when rejected, why; otherwise null
  */
 public record ReadingSample(String file, byte[] bytes, String canonical, RejectReason reason) {
-  public boolean accepted() {
-    return reason == null;
-  }
+    public boolean accepted() {
+        return reason == null;
+    }
 }

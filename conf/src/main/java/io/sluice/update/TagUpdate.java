@@ -1,6 +1,7 @@
 package io.sluice.update;
 
 import io.sluice.reading.Quality;
+
 import java.util.Objects;
 
 /**
@@ -25,35 +26,38 @@ import java.util.Objects;
  * @param revision 0 for the window's first emission, one more for each late revision
  */
 public record TagUpdate(
-    String name,
-    long windowStart,
-    long count,
-    double min,
-    double max,
-    double mean,
-    double sd,
-    double twa,
-    double last,
-    Quality quality,
-    int revision) {
+        String name,
+        long windowStart,
+        long count,
+        double min,
+        double max,
+        double mean,
+        double sd,
+        double twa,
+        double last,
+        Quality quality,
+        int revision) {
 
-  public TagUpdate {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(quality, "quality");
-    if (revision < 0) {
-      throw new IllegalArgumentException("revision must not be negative: " + revision);
+    public TagUpdate {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(quality, "quality");
+        if (revision < 0) {
+            throw new IllegalArgumentException("revision must not be negative: " + revision);
+        }
     }
-  }
 
-  /** The full tag, given the channel group this update belongs to. */
-  public String tag(String group) {
-    return UpdateKeys.tagOf(group, name);
-  }
+    /** The full tag, given the channel group this update belongs to. */
+    public String tag(String group) {
+        return UpdateKeys.tagOf(group, name);
+    }
 
-  /** True when this update supersedes {@code other} for the latest value: a later window, or the same window's later (or equal) revision. */
-  public boolean supersedes(TagUpdate other) {
-    return windowStart != other.windowStart
-        ? windowStart > other.windowStart
-        : revision >= other.revision;
-  }
+    /**
+     * True when this update supersedes {@code other} for the latest value: a later window, or the
+     * same window's later (or equal) revision.
+     */
+    public boolean supersedes(TagUpdate other) {
+        return windowStart != other.windowStart
+                ? windowStart > other.windowStart
+                : revision >= other.revision;
+    }
 }

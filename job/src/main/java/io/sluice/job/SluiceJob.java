@@ -13,7 +13,7 @@ import io.sluice.job.sinks.redis.RedisSink;
 import io.sluice.job.window.TagWindows;
 import io.sluice.job.window.WindowStats;
 import io.sluice.reading.Reading;
-import java.util.Objects;
+
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -26,6 +26,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
+
+import java.util.Objects;
 
 /**
  * The Sluice job: readings from Kafka, parsed, windowed per tag, into PostgreSQL and Redis.
@@ -43,115 +45,125 @@ import org.apache.flink.util.ParameterTool;
  * </pre>
  */
 public final class SluiceJob {
-  private final JobSettings settings;
-  private final Source<ParsedRecord, ?, ?> source;
-  private final Sink<DeadLetter> deadLetters;
-  private final Sink<Reading> lateReadings;
-  private final Sink<WindowStats> history;
-  private final Sink<WindowStats> live;
+    private final JobSettings settings;
+    private final Source<ParsedRecord, ?, ?> source;
+    private final Sink<DeadLetter> deadLetters;
+    private final Sink<Reading> lateReadings;
+    private final Sink<WindowStats> history;
+    private final Sink<WindowStats> live;
 
-  public SluiceJob(
-      JobSettings settings,
-      Source<ParsedRecord, ?, ?> source,
-      Sink<DeadLetter> deadLetters,
-      Sink<Reading> lateReadings,
-      Sink<WindowStats> history,
-      Sink<WindowStats> live) {
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.source = Objects.requireNonNull(source, "source");
-    this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
-    this.lateReadings = Objects.requireNonNull(lateReadings, "lateReadings");
-    this.history = Objects.requireNonNull(history, "history");
-    this.live = Objects.requireNonNull(live, "live");
-  }
-
-  /** Reads the configuration (file, environment, then --key value arguments) and runs the job. */
-  public static void main(String[] args) throws Exception {
-    SluiceConfig config = SluiceConfig.load(System.getenv(), ParameterTool.fromArgs(args).toMap());
-    SluiceJob job = fromConfig(config);
-    job.execute(StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(job.settings())));
-  }
-
-  /**
-   * The production job of a configuration: KafkaSource, the dead-letter and late Kafka sinks,
-   * HistorySink and RedisSink.
-   *
-   * <p>Also prepares what they need: applies the schema (when job.schema.apply) and creates the
-   * dead-letter and late topics. {@link #main} and flink-deploy/local-job both run the job built
-   * here, so a local run has exactly the production wiring.
-   */
-  public static SluiceJob fromConfig(SluiceConfig config) throws Exception {
-    JobSettings settings = JobSettings.fromConfig(config);
-    if (settings.applySchema()) {
-      Schema.apply(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
-    }
-    KafkaSinks.ensureTopics(settings);
-    return new SluiceJob(
-        settings,
-        ReadingSource.create(settings),
-        KafkaSinks.deadLetters(settings),
-        KafkaSinks.lateReadings(settings),
-        HistorySink.create(settings),
-        RedisSink.fromConfig(config));
-  }
-
-  /** The settings the job was built with. */
-  public JobSettings settings() {
-    return settings;
-  }
-
-  /** Checkpointing, state backend and serialisation settings of the job. */
-  public static Configuration flinkConfiguration(JobSettings s) {
-    Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, s.stateBackend());
-    if (!s.checkpointDir().isBlank()) {
-      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir());
-    }
-    // Fail fast on a type that would fall back to Kryo.
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(PipelineOptions.OBJECT_REUSE, true);
-    conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, s.watermarkInterval());
-    return conf;
-  }
-
-  public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
-    build(env);
-    return env.execute(settings.name());
-  }
-
-  /** Adds the job's graph to the environment. */
-  public void build(StreamExecutionEnvironment env) {
-    env.enableCheckpointing(settings.checkpointIntervalMs());
-    env.setMaxParallelism(settings.maxParallelism());
-    if (settings.parallelism() > 0) {
-      env.setParallelism(settings.parallelism());
+    public SluiceJob(
+            JobSettings settings,
+            Source<ParsedRecord, ?, ?> source,
+            Sink<DeadLetter> deadLetters,
+            Sink<Reading> lateReadings,
+            Sink<WindowStats> history,
+            Sink<WindowStats> live) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.source = Objects.requireNonNull(source, "source");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.lateReadings = Objects.requireNonNull(lateReadings, "lateReadings");
+        this.history = Objects.requireNonNull(history, "history");
+        this.live = Objects.requireNonNull(live, "live");
     }
 
-    // Watermarks per Kafka partition, on the source: one assigned after a map would run ahead
-    // of partitions not yet read and drop their readings as late.
-    WatermarkStrategy<ParsedRecord> watermarks =
-        WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
-            .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
-            .withIdleness(settings.idleness());
-    DataStream<ParsedRecord> records =
-        env.fromSource(source, watermarks, "readings").uid("readings-source");
+    /** Reads the configuration (file, environment, then --key value arguments) and runs the job. */
+    public static void main(String[] args) throws Exception {
+        SluiceConfig config =
+                SluiceConfig.load(System.getenv(), ParameterTool.fromArgs(args).toMap());
+        SluiceJob job = fromConfig(config);
+        job.execute(
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        flinkConfiguration(job.settings())));
+    }
 
-    SingleOutputStreamOperator<Reading> readings =
-        records.process(new SplitDeadLetters()).name("parse").uid("parse");
-    readings.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
-        .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+    /**
+     * The production job of a configuration: KafkaSource, the dead-letter and late Kafka sinks,
+     * HistorySink and RedisSink.
+     *
+     * <p>Also prepares what they need: applies the schema (when job.schema.apply) and creates the
+     * dead-letter and late topics. {@link #main} and flink-deploy/local-job both run the job built
+     * here, so a local run has exactly the production wiring.
+     */
+    public static SluiceJob fromConfig(SluiceConfig config) throws Exception {
+        JobSettings settings = JobSettings.fromConfig(config);
+        if (settings.applySchema()) {
+            Schema.apply(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        }
+        KafkaSinks.ensureTopics(settings);
+        return new SluiceJob(
+                settings,
+                ReadingSource.create(settings),
+                KafkaSinks.deadLetters(settings),
+                KafkaSinks.lateReadings(settings),
+                HistorySink.create(settings),
+                RedisSink.fromConfig(config));
+    }
 
-    SingleOutputStreamOperator<WindowStats> windows =
-        readings
-            .keyBy(reading -> reading.tag)
-            .process(new TagWindows(settings.windowSizesMs(), settings.allowedLatenessMs()))
-            .name("windows")
-            .uid("windows");
-    windows.getSideOutput(TagWindows.LATE)
-        .sinkTo(lateReadings).name("late-readings").uid("late-readings-sink");
-    windows.sinkTo(history).name("history").uid("history-sink");
-    // Keyed by channel group, so that one writer sends each group's message for a window.
-    windows.keyBy(new ChannelGroupKeySelector(settings.channelGroupDepth()))
-        .sinkTo(live).name("live").uid("live-sink");
-  }
+    /** The settings the job was built with. */
+    public JobSettings settings() {
+        return settings;
+    }
+
+    /** Checkpointing, state backend and serialisation settings of the job. */
+    public static Configuration flinkConfiguration(JobSettings s) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, s.stateBackend());
+        if (!s.checkpointDir().isBlank()) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir());
+        }
+        // Fail fast on a type that would fall back to Kryo.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, s.watermarkInterval());
+        return conf;
+    }
+
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute(settings.name());
+    }
+
+    /** Adds the job's graph to the environment. */
+    public void build(StreamExecutionEnvironment env) {
+        env.enableCheckpointing(settings.checkpointIntervalMs());
+        env.setMaxParallelism(settings.maxParallelism());
+        if (settings.parallelism() > 0) {
+            env.setParallelism(settings.parallelism());
+        }
+
+        // Watermarks per Kafka partition, on the source: one assigned after a map would run ahead
+        // of partitions not yet read and drop their readings as late.
+        WatermarkStrategy<ParsedRecord> watermarks =
+                WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
+                        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
+                        .withIdleness(settings.idleness());
+        DataStream<ParsedRecord> records =
+                env.fromSource(source, watermarks, "readings").uid("readings-source");
+
+        SingleOutputStreamOperator<Reading> readings =
+                records.process(new SplitDeadLetters()).name("parse").uid("parse");
+        readings.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
+                .sinkTo(deadLetters)
+                .name("dead-letters")
+                .uid("dead-letters-sink");
+
+        SingleOutputStreamOperator<WindowStats> windows =
+                readings.keyBy(reading -> reading.tag)
+                        .process(
+                                new TagWindows(
+                                        settings.windowSizesMs(), settings.allowedLatenessMs()))
+                        .name("windows")
+                        .uid("windows");
+        windows.getSideOutput(TagWindows.LATE)
+                .sinkTo(lateReadings)
+                .name("late-readings")
+                .uid("late-readings-sink");
+        windows.sinkTo(history).name("history").uid("history-sink");
+        // Keyed by channel group, so that one writer sends each group's message for a window.
+        windows.keyBy(new ChannelGroupKeySelector(settings.channelGroupDepth()))
+                .sinkTo(live)
+                .name("live")
+                .uid("live-sink");
+    }
 }

@@ -1,6 +1,7 @@
 package io.sluice.websocket;
 
 import io.sluice.config.SluiceConfig;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,107 +39,107 @@ import java.util.Set;
  * @param readCount websocket.read.count
  */
 public record WebSocketSinkSettings(
-    String host,
-    int port,
-    String appId,
-    String appKey,
-    String appSecret,
-    URI redisUrl,
-    int groupDepth,
-    String streamPrefix,
-    String latestPrefix,
-    long streamMaxLen,
-    List<Long> windowsMs,
-    String channel,
-    String event,
-    int activityTimeoutSeconds,
-    Duration pongTimeout,
-    int maxMessageBytes,
-    int maxConnections,
-    int maxSubscriptions,
-    int maxClientMessagesPerSecond,
-    Set<String> allowedOrigins,
-    int queueMaxMessages,
-    String eventsStream,
-    Duration readBlock,
-    int readCount) {
+        String host,
+        int port,
+        String appId,
+        String appKey,
+        String appSecret,
+        URI redisUrl,
+        int groupDepth,
+        String streamPrefix,
+        String latestPrefix,
+        long streamMaxLen,
+        List<Long> windowsMs,
+        String channel,
+        String event,
+        int activityTimeoutSeconds,
+        Duration pongTimeout,
+        int maxMessageBytes,
+        int maxConnections,
+        int maxSubscriptions,
+        int maxClientMessagesPerSecond,
+        Set<String> allowedOrigins,
+        int queueMaxMessages,
+        String eventsStream,
+        Duration readBlock,
+        int readCount) {
 
-  public WebSocketSinkSettings {
-    Objects.requireNonNull(redisUrl, "redisUrl");
-    windowsMs = List.copyOf(windowsMs);
-    allowedOrigins = Set.copyOf(allowedOrigins);
-  }
+    public WebSocketSinkSettings {
+        Objects.requireNonNull(redisUrl, "redisUrl");
+        windowsMs = List.copyOf(windowsMs);
+        allowedOrigins = Set.copyOf(allowedOrigins);
+    }
 
-  /**
-   * Reads the settings; every bad value is a {@link io.sluice.config.ConfigException} naming its
-   * key. {@code redis.url} must be a real address by now: "embedded" is for the caller to resolve
-   * (the demo and the tests start the services first).
-   */
-  public static WebSocketSinkSettings fromConfig(SluiceConfig config) {
-    String redis = config.get("redis.url");
-    if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
-      throw config.invalid(
-          "redis.url",
-          "websocket-sink needs a real Redis (redis://host:port); start the embedded services with"
-              + " flink-deploy/local-services, or use the demo, which starts everything");
+    /**
+     * Reads the settings; every bad value is a {@link io.sluice.config.ConfigException} naming its
+     * key. {@code redis.url} must be a real address by now: "embedded" is for the caller to resolve
+     * (the demo and the tests start the services first).
+     */
+    public static WebSocketSinkSettings fromConfig(SluiceConfig config) {
+        String redis = config.get("redis.url");
+        if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+            throw config.invalid(
+                    "redis.url",
+                    "websocket-sink needs a real Redis (redis://host:port); start the embedded services with"
+                            + " flink-deploy/local-services, or use the demo, which starts everything");
+        }
+        List<Long> windows = new ArrayList<>();
+        for (String w : config.getList("websocket.windows")) {
+            long ms;
+            try {
+                ms = SluiceConfig.parseDuration(w).toMillis();
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(
+                        "websocket.windows", "'" + w + "' is not a duration like 1s or 1m");
+            }
+            if (ms <= 0) {
+                throw config.invalid("websocket.windows", "a window size must be positive");
+            }
+            windows.add(ms);
+        }
+        if (windows.isEmpty()) {
+            throw config.invalid("websocket.windows", "name at least one window size");
+        }
+        return new WebSocketSinkSettings(
+                config.get("websocket.host"),
+                port(config, "websocket.port"),
+                nonBlank(config, "pusher.app.id"),
+                nonBlank(config, "pusher.app.key"),
+                nonBlank(config, "pusher.app.secret"),
+                URI.create(redis),
+                config.getPositiveInt("redis.group.depth"),
+                nonBlank(config, "redis.stream.prefix"),
+                nonBlank(config, "redis.latest.prefix"),
+                config.getPositiveInt("redis.stream.maxlen"),
+                windows,
+                nonBlank(config, "websocket.channel"),
+                nonBlank(config, "websocket.event"),
+                config.getPositiveInt("websocket.activity.timeout.s"),
+                Duration.ofMillis(config.getPositiveInt("websocket.pong.timeout.ms")),
+                config.getPositiveInt("websocket.max.message.bytes"),
+                config.getPositiveInt("websocket.max.connections"),
+                config.getPositiveInt("websocket.max.subscriptions"),
+                config.getPositiveInt("websocket.max.client.messages.per.s"),
+                Set.copyOf(config.getList("websocket.allowed.origins")),
+                config.getPositiveInt("websocket.queue.max.messages"),
+                nonBlank(config, "websocket.events.stream"),
+                Duration.ofMillis(config.getPositiveInt("websocket.read.block.ms")),
+                config.getPositiveInt("websocket.read.count"));
     }
-    List<Long> windows = new ArrayList<>();
-    for (String w : config.getList("websocket.windows")) {
-      long ms;
-      try {
-        ms = SluiceConfig.parseDuration(w).toMillis();
-      } catch (IllegalArgumentException e) {
-        throw config.invalid("websocket.windows", "'" + w + "' is not a duration like 1s or 1m");
-      }
-      if (ms <= 0) {
-        throw config.invalid("websocket.windows", "a window size must be positive");
-      }
-      windows.add(ms);
-    }
-    if (windows.isEmpty()) {
-      throw config.invalid("websocket.windows", "name at least one window size");
-    }
-    return new WebSocketSinkSettings(
-        config.get("websocket.host"),
-        port(config, "websocket.port"),
-        nonBlank(config, "pusher.app.id"),
-        nonBlank(config, "pusher.app.key"),
-        nonBlank(config, "pusher.app.secret"),
-        URI.create(redis),
-        config.getPositiveInt("redis.group.depth"),
-        nonBlank(config, "redis.stream.prefix"),
-        nonBlank(config, "redis.latest.prefix"),
-        config.getPositiveInt("redis.stream.maxlen"),
-        windows,
-        nonBlank(config, "websocket.channel"),
-        nonBlank(config, "websocket.event"),
-        config.getPositiveInt("websocket.activity.timeout.s"),
-        Duration.ofMillis(config.getPositiveInt("websocket.pong.timeout.ms")),
-        config.getPositiveInt("websocket.max.message.bytes"),
-        config.getPositiveInt("websocket.max.connections"),
-        config.getPositiveInt("websocket.max.subscriptions"),
-        config.getPositiveInt("websocket.max.client.messages.per.s"),
-        Set.copyOf(config.getList("websocket.allowed.origins")),
-        config.getPositiveInt("websocket.queue.max.messages"),
-        nonBlank(config, "websocket.events.stream"),
-        Duration.ofMillis(config.getPositiveInt("websocket.read.block.ms")),
-        config.getPositiveInt("websocket.read.count"));
-  }
 
-
-  private static int port(SluiceConfig config, String key) {
-    int v = config.getInt(key);
-    if (v < 0 || v > 65535) {
-      throw config.invalid(key, "must be a port, 0 to 65535");
+    private static int port(SluiceConfig config, String key) {
+        int v = config.getInt(key);
+        if (v < 0 || v > 65535) {
+            throw config.invalid(key, "must be a port, 0 to 65535");
+        }
+        return v;
     }
-    return v;
-  }
 
-  private static String nonBlank(SluiceConfig config, String key) {
-    String v = config.get(key);
-    if (v.isBlank()) {
-      throw config.invalid(key, "must not be empty");
+    private static String nonBlank(SluiceConfig config, String key) {
+        String v = config.get(key);
+        if (v.isBlank()) {
+            throw config.invalid(key, "must not be empty");
+        }
+        return v;
     }
-    return v;
-  }
 }

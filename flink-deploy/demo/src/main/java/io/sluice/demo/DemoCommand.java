@@ -4,160 +4,222 @@ import io.sluice.config.ConfigCommandLine;
 import io.sluice.config.ConfigException;
 import io.sluice.config.SluiceConfig;
 import io.sluice.local.ServiceStartException;
+
+import org.apache.flink.util.ExceptionUtils;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.util.ExceptionUtils;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ./sluice-demo}: starts the whole pipeline, prints its URLs and a progress line a second,
  * and runs until Ctrl-C, then stops every part. Each flag stands for one configuration key.
  */
 @Command(
-    name = "sluice-demo",
-    mixinStandardHelpOptions = true,
-    version = "sluice-demo 0.1",
-    sortOptions = false,
-    description = "Runs Kafka, PostgreSQL, Redis, the Flink job, websocket-sink and the simulator on this machine.",
-    footer = {"Any key of conf/sluice.properties can be set too: --key=value, or SLUICE_KEY in the environment.",
-        "A service given a real address (--kafka, --jdbc-url, --redis-url) is used instead of the embedded one."})
+        name = "sluice-demo",
+        mixinStandardHelpOptions = true,
+        version = "sluice-demo 0.1",
+        sortOptions = false,
+        description =
+                "Runs Kafka, PostgreSQL, Redis, the Flink job, websocket-sink and the simulator on this machine.",
+        footer = {
+            "Any key of conf/sluice.properties can be set too: --key=value, or SLUICE_KEY in the environment.",
+            "A service given a real address (--kafka, --jdbc-url, --redis-url) is used instead of the embedded one."
+        })
 public final class DemoCommand implements Callable<Integer> {
-  /** Tags the demo simulates unless told otherwise: 2,000 tags at 10 readings/s each. */
-  static final String DEMO_TAGS = "2000";
+    /** Tags the demo simulates unless told otherwise: 2,000 tags at 10 readings/s each. */
+    static final String DEMO_TAGS = "2000";
 
-  @Option(names = "--tags", descriptionKey = "simulator.tags", description = "Tags to simulate (default: " + DEMO_TAGS + ").")
-  String tags;
+    @Option(
+            names = "--tags",
+            descriptionKey = "simulator.tags",
+            description = "Tags to simulate (default: " + DEMO_TAGS + ").")
+    String tags;
 
-  @Option(names = "--interval-ms", descriptionKey = "simulator.interval.ms",
-      description = "Milliseconds between two readings of a tag (default: ${DEFAULT-VALUE}).")
-  String intervalMs;
+    @Option(
+            names = "--interval-ms",
+            descriptionKey = "simulator.interval.ms",
+            description = "Milliseconds between two readings of a tag (default: ${DEFAULT-VALUE}).")
+    String intervalMs;
 
-  @Option(names = "--rate", descriptionKey = "simulator.rate", paramLabel = "N|realtime|max",
-      description = "Readings per second in all (default: ${DEFAULT-VALUE}: as the tags and interval give).")
-  String rate;
+    @Option(
+            names = "--rate",
+            descriptionKey = "simulator.rate",
+            paramLabel = "N|realtime|max",
+            description =
+                    "Readings per second in all (default: ${DEFAULT-VALUE}: as the tags and interval give).")
+    String rate;
 
-  @Option(names = "--port", descriptionKey = "websocket.port",
-      description = "Port of the dashboard and WebSocket endpoint (default: ${DEFAULT-VALUE}).")
-  String port;
+    @Option(
+            names = "--port",
+            descriptionKey = "websocket.port",
+            description =
+                    "Port of the dashboard and WebSocket endpoint (default: ${DEFAULT-VALUE}).")
+    String port;
 
-  @Option(names = "--flink-ui-port", descriptionKey = "local.flink.rest.port",
-      description = "Port of Flink's web UI (default: ${DEFAULT-VALUE}).")
-  String flinkUiPort;
+    @Option(
+            names = "--flink-ui-port",
+            descriptionKey = "local.flink.rest.port",
+            description = "Port of Flink's web UI (default: ${DEFAULT-VALUE}).")
+    String flinkUiPort;
 
-  @Option(names = "--kafka", descriptionKey = "kafka.bootstrap.servers", paramLabel = "HOST:PORT",
-      description = "Kafka (default: ${DEFAULT-VALUE}).")
-  String kafka;
+    @Option(
+            names = "--kafka",
+            descriptionKey = "kafka.bootstrap.servers",
+            paramLabel = "HOST:PORT",
+            description = "Kafka (default: ${DEFAULT-VALUE}).")
+    String kafka;
 
-  @Option(names = "--jdbc-url", descriptionKey = "jdbc.url", description = "PostgreSQL (default: ${DEFAULT-VALUE}).")
-  String jdbcUrl;
+    @Option(
+            names = "--jdbc-url",
+            descriptionKey = "jdbc.url",
+            description = "PostgreSQL (default: ${DEFAULT-VALUE}).")
+    String jdbcUrl;
 
-  @Option(names = "--redis-url", descriptionKey = "redis.url", description = "Redis (default: ${DEFAULT-VALUE}).")
-  String redisUrl;
+    @Option(
+            names = "--redis-url",
+            descriptionKey = "redis.url",
+            description = "Redis (default: ${DEFAULT-VALUE}).")
+    String redisUrl;
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "A properties file of your own, over the defaults.")
-  String conf;
+    @Option(
+            names = "--conf",
+            paramLabel = "FILE",
+            description = "A properties file of your own, over the defaults.")
+    String conf;
 
-  @CommandLine.Unmatched String[] keys; // --key=value of any configuration key, read by the loader
+    @CommandLine.Unmatched
+    String[] keys; // --key=value of any configuration key, read by the loader
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  private final SluiceConfig defaults;
+    private final SluiceConfig defaults;
 
-  DemoCommand(SluiceConfig defaults) {
-    this.defaults = defaults;
-  }
-
-  /** Logging configuration in this jar: warnings only, on standard error. */
-  static final String LOG_CONFIG = "io/sluice/demo/demo-log4j2.properties";
-
-  public static void main(String[] args) {
-    if (System.getProperty("log4j2.configurationFile") == null) {
-      System.setProperty("log4j2.configurationFile", LOG_CONFIG);
+    DemoCommand(SluiceConfig defaults) {
+        this.defaults = defaults;
     }
-    System.exit(ConfigCommandLine.execute("sluice-demo", DemoCommand::new, args,
-        new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
-  }
 
-  @Override
-  public Integer call() throws Exception {
-    SluiceConfig config = ConfigCommandLine.withFlags(withDemoDefaults(defaults), spec);
-    if (keys != null) {
-      for (var flag : SluiceConfig.flagsOf(keys).entrySet()) {
-        if (!config.has(flag.getKey())) {
-          throw new ConfigException("unknown option or key --" + flag.getKey() + " (see --help)");
+    /** Logging configuration in this jar: warnings only, on standard error. */
+    static final String LOG_CONFIG = "io/sluice/demo/demo-log4j2.properties";
+
+    public static void main(String[] args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
         }
-        config = config.with(flag.getKey(), flag.getValue(), "flag --" + flag.getKey());
-      }
+        System.exit(
+                ConfigCommandLine.execute(
+                        "sluice-demo",
+                        DemoCommand::new,
+                        args,
+                        new PrintWriter(System.out, true),
+                        new PrintWriter(System.err, true)));
     }
-    return run(config, System.out, System.err);
-  }
 
-  /** The demo's own defaults, where the configuration leaves the file's. */
-  static SluiceConfig withDemoDefaults(SluiceConfig config) {
-    return config.sourceOf("simulator.tags").equals("the defaults")
-        ? config.with("simulator.tags", DEMO_TAGS, "the demo's default")
-        : config;
-  }
-
-  /** Starts, reports, runs until Ctrl-C or a part fails, stops; returns the exit status. */
-  static int run(SluiceConfig config, PrintStream out, PrintStream err) {
-    Demo demo = new Demo(config);
-    AtomicBoolean signalled = new AtomicBoolean();
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
-    Thread hook = new Thread(() -> {
-      signalled.set(true);
-      out.println("sluice-demo: stopping ...");
-      demo.close();
-      out.println("sluice-demo: stopped");
-      out.flush();
-      stopped.complete(null);
-    }, "demo-stopper");
-    Runtime.getRuntime().addShutdownHook(hook);
-    long begin = System.nanoTime();
-    try {
-      out.println("sluice-demo: starting Kafka, PostgreSQL, Redis, the Flink job, websocket-sink and the simulator ...");
-      demo.start();
-      out.printf("sluice-demo: ready in %.1f s; %s tags, a reading every %s ms each%n",
-          (System.nanoTime() - begin) / 1e9, demo.resolved().get("simulator.tags"), demo.resolved().get("simulator.interval.ms"));
-      out.println("  Dashboard:   " + demo.dashboardUrl());
-      out.println("  Flink UI:    " + demo.flinkUiUrl());
-      out.println("  Metrics:     " + demo.dashboardUrl() + "metrics");
-      out.println("  History API: " + demo.dashboardUrl() + "api/history?prefix=plant1.area01&window=1s");
-      out.println("  WebSocket:   " + demo.webSocketUrl());
-      out.println("Ctrl-C stops it.");
-      try (DemoProgress progress = new DemoProgress(demo, out)) {
-        progress.start();
-        // A simulator that finishes its count or duration leaves the rest running; a failure ends the demo.
-        CompletableFuture<Object> simulatorFailed = demo.simulatorEnded()
-            .thenCompose(t -> t == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(t));
-        Object ended = CompletableFuture.anyOf(simulatorFailed, demo.jobEnded()).handle((v, e) -> e != null ? e : v).get();
-        if (signalled.get()) {
-          stopped.get();
-          return 0;
+    @Override
+    public Integer call() throws Exception {
+        SluiceConfig config = ConfigCommandLine.withFlags(withDemoDefaults(defaults), spec);
+        if (keys != null) {
+            for (var flag : SluiceConfig.flagsOf(keys).entrySet()) {
+                if (!config.has(flag.getKey())) {
+                    throw new ConfigException(
+                            "unknown option or key --" + flag.getKey() + " (see --help)");
+                }
+                config = config.with(flag.getKey(), flag.getValue(), "flag --" + flag.getKey());
+            }
         }
-        err.println("sluice-demo: a part ended: " + (ended instanceof Throwable t ? ExceptionUtils.stripExecutionException(t) : "the simulator or job finished"));
-        return 1;
-      }
-    } catch (ServiceStartException | ConfigException e) {
-      err.println("sluice-demo: " + e.getMessage());
-      return 1;
-    } catch (Exception e) {
-      if (!signalled.get()) {
-        err.println("sluice-demo: " + ExceptionUtils.stripExecutionException(e));
-      }
-      return 1;
-    } finally {
-      demo.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running; it closes everything
-      }
+        return run(config, System.out, System.err);
     }
-  }
+
+    /** The demo's own defaults, where the configuration leaves the file's. */
+    static SluiceConfig withDemoDefaults(SluiceConfig config) {
+        return config.sourceOf("simulator.tags").equals("the defaults")
+                ? config.with("simulator.tags", DEMO_TAGS, "the demo's default")
+                : config;
+    }
+
+    /** Starts, reports, runs until Ctrl-C or a part fails, stops; returns the exit status. */
+    static int run(SluiceConfig config, PrintStream out, PrintStream err) {
+        Demo demo = new Demo(config);
+        AtomicBoolean signalled = new AtomicBoolean();
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        Thread hook =
+                new Thread(
+                        () -> {
+                            signalled.set(true);
+                            out.println("sluice-demo: stopping ...");
+                            demo.close();
+                            out.println("sluice-demo: stopped");
+                            out.flush();
+                            stopped.complete(null);
+                        },
+                        "demo-stopper");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long begin = System.nanoTime();
+        try {
+            out.println(
+                    "sluice-demo: starting Kafka, PostgreSQL, Redis, the Flink job, websocket-sink and the simulator ...");
+            demo.start();
+            out.printf(
+                    "sluice-demo: ready in %.1f s; %s tags, a reading every %s ms each%n",
+                    (System.nanoTime() - begin) / 1e9,
+                    demo.resolved().get("simulator.tags"),
+                    demo.resolved().get("simulator.interval.ms"));
+            out.println("  Dashboard:   " + demo.dashboardUrl());
+            out.println("  Flink UI:    " + demo.flinkUiUrl());
+            out.println("  Metrics:     " + demo.dashboardUrl() + "metrics");
+            out.println(
+                    "  History API: "
+                            + demo.dashboardUrl()
+                            + "api/history?prefix=plant1.area01&window=1s");
+            out.println("  WebSocket:   " + demo.webSocketUrl());
+            out.println("Ctrl-C stops it.");
+            try (DemoProgress progress = new DemoProgress(demo, out)) {
+                progress.start();
+                // A simulator that finishes its count or duration leaves the rest running; a
+                // failure ends the demo.
+                CompletableFuture<Object> simulatorFailed =
+                        demo.simulatorEnded()
+                                .thenCompose(
+                                        t ->
+                                                t == null
+                                                        ? new CompletableFuture<>()
+                                                        : CompletableFuture.completedFuture(t));
+                Object ended =
+                        CompletableFuture.anyOf(simulatorFailed, demo.jobEnded())
+                                .handle((v, e) -> e != null ? e : v)
+                                .get();
+                if (signalled.get()) {
+                    stopped.get();
+                    return 0;
+                }
+                err.println(
+                        "sluice-demo: a part ended: "
+                                + (ended instanceof Throwable t
+                                        ? ExceptionUtils.stripExecutionException(t)
+                                        : "the simulator or job finished"));
+                return 1;
+            }
+        } catch (ServiceStartException | ConfigException e) {
+            err.println("sluice-demo: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            if (!signalled.get()) {
+                err.println("sluice-demo: " + ExceptionUtils.stripExecutionException(e));
+            }
+            return 1;
+        } finally {
+            demo.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running; it closes everything
+            }
+        }
+    }
 }

@@ -3,6 +3,13 @@ package io.sluice.deploy;
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
 import io.sluice.reading.ReadingCodec;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,11 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A handful of readings with known windows, and the window rows they become in PostgreSQL.
@@ -25,63 +27,84 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * so each tag's first two 1 s windows close: k = 0..9 and k = 10..19.
  */
 final class Readings {
-  static final Instant BEGINNING = Instant.parse("2026-11-26T08:00:00Z");
-  static final int TAGS = 8;
-  static final int PER_TAG = 41;
+    static final Instant BEGINNING = Instant.parse("2026-11-26T08:00:00Z");
+    static final int TAGS = 8;
+    static final int PER_TAG = 41;
 
-  private Readings() {}
+    private Readings() {}
 
-  static String tag(String plant, int t) {
-    return plant + ".area01.pump" + String.format("%03d", t) + ".pressure";
-  }
+    static String tag(String plant, int t) {
+        return plant + ".area01.pump" + String.format("%03d", t) + ".pressure";
+    }
 
-  /**
-   * Sends the readings, keyed by tag; tag t goes to partition t mod partitions, so that every
-   * partition holds readings and its watermark moves (an empty one would hold the job's back).
-   */
-  static void produce(String bootstrap, String topic, int partitions, String plant) throws Exception {
-    ReadingCodec codec = ReadingCodec.withDefaults();
-    Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-      for (int k = 0; k < PER_TAG; k++) {
+    /**
+     * Sends the readings, keyed by tag; tag t goes to partition t mod partitions, so that every
+     * partition holds readings and its watermark moves (an empty one would hold the job's back).
+     */
+    static void produce(String bootstrap, String topic, int partitions, String plant)
+            throws Exception {
+        ReadingCodec codec = ReadingCodec.withDefaults();
+        Map<String, Object> props =
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                ByteArraySerializer.class.getName());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            for (int k = 0; k < PER_TAG; k++) {
+                for (int t = 0; t < TAGS; t++) {
+                    Reading r =
+                            new Reading(
+                                    tag(plant, t),
+                                    BEGINNING.toEpochMilli() + k * 100L,
+                                    k,
+                                    Quality.GOOD);
+                    producer.send(
+                            new ProducerRecord<>(topic, t % partitions, r.tag, codec.encode(r)));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** The rows the readings must become, as {@link #windowRows} prints them. */
+    static List<String> expectedRows(String plant) {
+        List<String> expected = new ArrayList<>();
         for (int t = 0; t < TAGS; t++) {
-          Reading r = new Reading(tag(plant, t), BEGINNING.toEpochMilli() + k * 100L, k, Quality.GOOD);
-          producer.send(new ProducerRecord<>(topic, t % partitions, r.tag, codec.encode(r)));
+            expected.add(tag(plant, t) + " 08:00:00 count=10 min=0.0 max=9.0 sum=45.0");
+            expected.add(tag(plant, t) + " 08:00:01 count=10 min=10.0 max=19.0 sum=145.0");
         }
-      }
-      producer.flush();
+        return expected;
     }
-  }
 
-  /** The rows the readings must become, as {@link #windowRows} prints them. */
-  static List<String> expectedRows(String plant) {
-    List<String> expected = new ArrayList<>();
-    for (int t = 0; t < TAGS; t++) {
-      expected.add(tag(plant, t) + " 08:00:00 count=10 min=0.0 max=9.0 sum=45.0");
-      expected.add(tag(plant, t) + " 08:00:01 count=10 min=10.0 max=19.0 sum=145.0");
-    }
-    return expected;
-  }
-
-  /** The plant's 1 s window rows, one line each, ordered by tag and start. */
-  static List<String> windowRows(String jdbcUrl, String user, String password, String plant)
-      throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
-        PreparedStatement st = c.prepareStatement(
-            "SELECT tag, to_char(window_start AT TIME ZONE 'UTC', 'HH24:MI:SS'), count, min, max, sum"
-                + " FROM window_stats WHERE window_ms = 1000 AND tag LIKE ? ORDER BY tag, window_start")) {
-      st.setString(1, plant + ".%");
-      List<String> rows = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          rows.add(rs.getString(1) + " " + rs.getString(2) + " count=" + rs.getLong(3)
-              + " min=" + rs.getDouble(4) + " max=" + rs.getDouble(5) + " sum=" + rs.getDouble(6));
+    /** The plant's 1 s window rows, one line each, ordered by tag and start. */
+    static List<String> windowRows(String jdbcUrl, String user, String password, String plant)
+            throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+                PreparedStatement st =
+                        c.prepareStatement(
+                                "SELECT tag, to_char(window_start AT TIME ZONE 'UTC', 'HH24:MI:SS'), count, min, max, sum"
+                                        + " FROM window_stats WHERE window_ms = 1000 AND tag LIKE ? ORDER BY tag, window_start")) {
+            st.setString(1, plant + ".%");
+            List<String> rows = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(
+                            rs.getString(1)
+                                    + " "
+                                    + rs.getString(2)
+                                    + " count="
+                                    + rs.getLong(3)
+                                    + " min="
+                                    + rs.getDouble(4)
+                                    + " max="
+                                    + rs.getDouble(5)
+                                    + " sum="
+                                    + rs.getDouble(6));
+                }
+            }
+            return rows;
         }
-      }
-      return rows;
     }
-  }
 }

@@ -1,16 +1,17 @@
 package io.sluice.local;
 
-import static java.util.Objects.requireNonNull;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * A real redis-server (the binary shipped in codemonstur's embedded-redis) on a loopback port.
@@ -20,156 +21,157 @@ import redis.embedded.core.ExecutableProvider;
  * persisted (no RDB snapshots, no AOF): the streams live as long as the server.
  */
 public final class EmbeddedRedisServer extends EmbeddedServer {
-  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedisServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedisServer.class);
 
-  /** A free port can be taken by someone else before redis binds it; try a few. */
-  private static final int FREE_PORT_ATTEMPTS = 3;
+    /** A free port can be taken by someone else before redis binds it; try a few. */
+    private static final int FREE_PORT_ATTEMPTS = 3;
 
-  private RedisServer server;
-  private int port;
-
-  /** A server on a free port, with its files in {@code dataDirectory}. */
-  public EmbeddedRedisServer(Path dataDirectory) {
-    this(builder(dataDirectory));
-  }
-
-  private EmbeddedRedisServer(Builder builder) {
-    super("Embedded Redis", builder.dataDirectory, builder.port);
-  }
-
-  public static Builder builder(Path dataDirectory) {
-    return new Builder(dataDirectory);
-  }
-
-  /** Starts redis-server; blocks until it logs that it accepts connections. */
-  public synchronized EmbeddedRedisServer start() {
-    long begin = beginStart();
-    requireRequestedPortFree();
-    File executable;
-    try {
-      Path bin = Files.createDirectories(dataDirectory.resolve("bin"));
-      executable = ExecutableProvider.newJarResourceProvider(bin.toFile()).get();
-    } catch (IOException | RuntimeException e) {
-      deleteDataDirectory();
-      throw new ServiceStartException(
-          "Embedded Redis could not unpack redis-server into " + dataDirectory + ": " + e, e);
-    }
-    int attempts = requestedPort != 0 ? 1 : FREE_PORT_ATTEMPTS;
-    for (int attempt = 1; ; attempt++) {
-      port = requestedPort != 0 ? requestedPort : Net.freePort();
-      RedisServer candidate =
-          new RedisServer(port, arguments(executable), false, LOG::debug, LOG::debug);
-      try {
-        candidate.start();
-        server = candidate;
-        break;
-      } catch (IOException | RuntimeException e) {
-        boolean taken = Net.isBindFailure(e) || !Net.isFree(port);
-        if (taken && attempt < attempts) {
-          continue;
-        }
-        deleteDataDirectory();
-        if (taken) {
-          throw Net.portInUse("Embedded Redis", port, e);
-        }
-        throw new ServiceStartException(
-            "Embedded Redis failed to start on "
-                + Net.LOOPBACK
-                + ":"
-                + port
-                + ": "
-                + e.getMessage(),
-            e);
-      }
-    }
-    LOG.info(
-        "Redis started on {} in {} ms, data in {}",
-        redisUrl(),
-        (System.nanoTime() - begin) / 1_000_000,
-        dataDirectory);
-    return this;
-  }
-
-  private List<String> arguments(File executable) {
-    return List.of(
-        executable.getAbsolutePath(),
-        "--port",
-        Integer.toString(port),
-        "--bind",
-        Net.LOOPBACK,
-        "--dir",
-        dataDirectory.toString(),
-        // In-memory only: no snapshot on shutdown, no append-only file.
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--daemonize",
-        "no");
-  }
-
-  /** {@code redis://127.0.0.1:PORT}. */
-  public String redisUrl() {
-    requireStarted();
-    return "redis://" + Net.LOOPBACK + ":" + port;
-  }
-
-  public int port() {
-    requireStarted();
-    return port;
-  }
-
-  /**
-   * Stops redis-server (SIGTERM, then waits for it), frees its port and deletes the data;
-   * idempotent.
-   */
-  @Override
-  public synchronized void close() {
-    if (!beginClose()) {
-      return;
-    }
-    long begin = System.nanoTime();
-    if (server != null) {
-      try {
-        server.stop();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Error while stopping Redis: {}", e.toString());
-      }
-    }
-    deleteDataDirectory();
-    if (server != null) {
-      LOG.info("Redis stopped in {} ms", (System.nanoTime() - begin) / 1_000_000);
-    }
-  }
-
-  private void requireStarted() {
-    if (server == null) {
-      throw new IllegalStateException("EmbeddedRedisServer is not started");
-    }
-  }
-
-  /** Options of an {@link EmbeddedRedisServer}. */
-  public static final class Builder {
-    private final Path dataDirectory;
+    private RedisServer server;
     private int port;
 
-    private Builder(Path dataDirectory) {
-      this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory");
+    /** A server on a free port, with its files in {@code dataDirectory}. */
+    public EmbeddedRedisServer(Path dataDirectory) {
+        this(builder(dataDirectory));
     }
 
-    /** The server's port; 0 (the default) picks a free one. */
-    public Builder port(int port) {
-      this.port = checkPort(port);
-      return this;
+    private EmbeddedRedisServer(Builder builder) {
+        super("Embedded Redis", builder.dataDirectory, builder.port);
     }
 
-    public EmbeddedRedisServer build() {
-      return new EmbeddedRedisServer(this);
+    public static Builder builder(Path dataDirectory) {
+        return new Builder(dataDirectory);
     }
 
-    /** Builds and starts. */
-    public EmbeddedRedisServer start() {
-      return build().start();
+    /** Starts redis-server; blocks until it logs that it accepts connections. */
+    public synchronized EmbeddedRedisServer start() {
+        long begin = beginStart();
+        requireRequestedPortFree();
+        File executable;
+        try {
+            Path bin = Files.createDirectories(dataDirectory.resolve("bin"));
+            executable = ExecutableProvider.newJarResourceProvider(bin.toFile()).get();
+        } catch (IOException | RuntimeException e) {
+            deleteDataDirectory();
+            throw new ServiceStartException(
+                    "Embedded Redis could not unpack redis-server into " + dataDirectory + ": " + e,
+                    e);
+        }
+        int attempts = requestedPort != 0 ? 1 : FREE_PORT_ATTEMPTS;
+        for (int attempt = 1; ; attempt++) {
+            port = requestedPort != 0 ? requestedPort : Net.freePort();
+            RedisServer candidate =
+                    new RedisServer(port, arguments(executable), false, LOG::debug, LOG::debug);
+            try {
+                candidate.start();
+                server = candidate;
+                break;
+            } catch (IOException | RuntimeException e) {
+                boolean taken = Net.isBindFailure(e) || !Net.isFree(port);
+                if (taken && attempt < attempts) {
+                    continue;
+                }
+                deleteDataDirectory();
+                if (taken) {
+                    throw Net.portInUse("Embedded Redis", port, e);
+                }
+                throw new ServiceStartException(
+                        "Embedded Redis failed to start on "
+                                + Net.LOOPBACK
+                                + ":"
+                                + port
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+        LOG.info(
+                "Redis started on {} in {} ms, data in {}",
+                redisUrl(),
+                (System.nanoTime() - begin) / 1_000_000,
+                dataDirectory);
+        return this;
     }
-  }
+
+    private List<String> arguments(File executable) {
+        return List.of(
+                executable.getAbsolutePath(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                Net.LOOPBACK,
+                "--dir",
+                dataDirectory.toString(),
+                // In-memory only: no snapshot on shutdown, no append-only file.
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no");
+    }
+
+    /** {@code redis://127.0.0.1:PORT}. */
+    public String redisUrl() {
+        requireStarted();
+        return "redis://" + Net.LOOPBACK + ":" + port;
+    }
+
+    public int port() {
+        requireStarted();
+        return port;
+    }
+
+    /**
+     * Stops redis-server (SIGTERM, then waits for it), frees its port and deletes the data;
+     * idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (!beginClose()) {
+            return;
+        }
+        long begin = System.nanoTime();
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Error while stopping Redis: {}", e.toString());
+            }
+        }
+        deleteDataDirectory();
+        if (server != null) {
+            LOG.info("Redis stopped in {} ms", (System.nanoTime() - begin) / 1_000_000);
+        }
+    }
+
+    private void requireStarted() {
+        if (server == null) {
+            throw new IllegalStateException("EmbeddedRedisServer is not started");
+        }
+    }
+
+    /** Options of an {@link EmbeddedRedisServer}. */
+    public static final class Builder {
+        private final Path dataDirectory;
+        private int port;
+
+        private Builder(Path dataDirectory) {
+            this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory");
+        }
+
+        /** The server's port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = checkPort(port);
+            return this;
+        }
+
+        public EmbeddedRedisServer build() {
+            return new EmbeddedRedisServer(this);
+        }
+
+        /** Builds and starts. */
+        public EmbeddedRedisServer start() {
+            return build().start();
+        }
+    }
 }

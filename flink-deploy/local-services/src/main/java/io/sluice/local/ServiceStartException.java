@@ -7,13 +7,13 @@ package io.sluice.local;
  * (LocalServicesMain prints just the message); the cause keeps the detail.
  */
 public class ServiceStartException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ServiceStartException(String message) {
-    super(message);
-  }
+    public ServiceStartException(String message) {
+        super(message);
+    }
 
-  public ServiceStartException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ServiceStartException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -8,27 +8,30 @@ import io.sluice.reading.Reading;
  * watermarks.
  */
 public final class ParsedRecord {
-  /** The reading, or null for a dead letter. */
-  public Reading reading;
-  /** The dead letter, or null for a reading. */
-  public DeadLetter deadLetter;
+    /** The reading, or null for a dead letter. */
+    public Reading reading;
 
-  public ParsedRecord() {}
+    /** The dead letter, or null for a reading. */
+    public DeadLetter deadLetter;
 
-  public static ParsedRecord of(Reading reading) {
-    ParsedRecord r = new ParsedRecord();
-    r.reading = reading;
-    return r;
-  }
+    public ParsedRecord() {}
 
-  public static ParsedRecord of(DeadLetter deadLetter) {
-    ParsedRecord r = new ParsedRecord();
-    r.deadLetter = deadLetter;
-    return r;
-  }
+    public static ParsedRecord of(Reading reading) {
+        ParsedRecord r = new ParsedRecord();
+        r.reading = reading;
+        return r;
+    }
 
-  /** The event time for the watermark; a dead letter has none, so it never moves the watermark. */
-  public long eventTime() {
-    return reading != null ? reading.ts : Long.MIN_VALUE;
-  }
+    public static ParsedRecord of(DeadLetter deadLetter) {
+        ParsedRecord r = new ParsedRecord();
+        r.deadLetter = deadLetter;
+        return r;
+    }
+
+    /**
+     * The event time for the watermark; a dead letter has none, so it never moves the watermark.
+     */
+    public long eventTime() {
+        return reading != null ? reading.ts : Long.MIN_VALUE;
+    }
 }

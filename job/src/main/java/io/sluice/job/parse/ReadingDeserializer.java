@@ -4,10 +4,12 @@ import io.sluice.reading.Reading;
 import io.sluice.reading.ReadingCodec;
 import io.sluice.reading.ReadingLimits;
 import io.sluice.reading.Rejection;
+
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -16,45 +18,45 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * can fail or restart the job.
  */
 public final class ReadingDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final ReadingLimits limits;
-  private transient ReadingCodec codec;
+    private final ReadingLimits limits;
+    private transient ReadingCodec codec;
 
-  public ReadingDeserializer(ReadingLimits limits) {
-    this.limits = limits;
-  }
-
-  @Override
-  public void open(DeserializationSchema.InitializationContext context) {
-    codec = new ReadingCodec(limits);
-  }
-
-  @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
-    if (codec == null) { // open() is optional for this interface
-      codec = new ReadingCodec(limits);
+    public ReadingDeserializer(ReadingLimits limits) {
+        this.limits = limits;
     }
-    Reading reading = new Reading();
-    Rejection rejection = codec.decode(record.value(), reading);
-    if (rejection == null) {
-      out.collect(ParsedRecord.of(reading));
-      return;
-    }
-    DeadLetter dead = new DeadLetter();
-    dead.key = record.key();
-    dead.value = record.value();
-    dead.reason = rejection.reason().name();
-    dead.detail = rejection.detail();
-    dead.topic = record.topic();
-    dead.partition = record.partition();
-    dead.offset = record.offset();
-    dead.timestamp = record.timestamp();
-    out.collect(ParsedRecord.of(dead));
-  }
 
-  @Override
-  public TypeInformation<ParsedRecord> getProducedType() {
-    return TypeInformation.of(ParsedRecord.class);
-  }
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        codec = new ReadingCodec(limits);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
+        if (codec == null) { // open() is optional for this interface
+            codec = new ReadingCodec(limits);
+        }
+        Reading reading = new Reading();
+        Rejection rejection = codec.decode(record.value(), reading);
+        if (rejection == null) {
+            out.collect(ParsedRecord.of(reading));
+            return;
+        }
+        DeadLetter dead = new DeadLetter();
+        dead.key = record.key();
+        dead.value = record.value();
+        dead.reason = rejection.reason().name();
+        dead.detail = rejection.detail();
+        dead.topic = record.topic();
+        dead.partition = record.partition();
+        dead.offset = record.offset();
+        dead.timestamp = record.timestamp();
+        out.collect(ParsedRecord.of(dead));
+    }
+
+    @Override
+    public TypeInformation<ParsedRecord> getProducedType() {
+        return TypeInformation.of(ParsedRecord.class);
+    }
 }

@@ -2,82 +2,89 @@ package io.sluice.job.sinks;
 
 import io.sluice.job.JobSettings;
 import io.sluice.job.window.WindowStats;
-import java.sql.Timestamp;
+
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
+import java.sql.Timestamp;
+
 /**
- * Every window into PostgreSQL through flink-connector-jdbc, as an idempotent upsert keyed by
- * (tag, window size, window start): a replay writes the same rows again, and a revision replaces
- * its row unless the stored one is newer. So after a restart or a late revision there is exactly
- * one correct row per window.
+ * Every window into PostgreSQL through flink-connector-jdbc, as an idempotent upsert keyed by (tag,
+ * window size, window start): a replay writes the same rows again, and a revision replaces its row
+ * unless the stored one is newer. So after a restart or a late revision there is exactly one
+ * correct row per window.
  */
 public final class HistorySink {
-  static final String UPSERT =
-      "INSERT INTO window_stats (tag, window_ms, window_start, window_end, count, good_count,"
-          + " uncertain_count, bad_count, sum, min, max, first_ts, first_value, last_ts, last_value,"
-          + " mean, m2, stddev, twa, twa_area, twa_span_ms, worst_quality, revision, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
-          + " ON CONFLICT (tag, window_ms, window_start) DO UPDATE SET"
-          + " window_end = EXCLUDED.window_end, count = EXCLUDED.count, good_count = EXCLUDED.good_count,"
-          + " uncertain_count = EXCLUDED.uncertain_count, bad_count = EXCLUDED.bad_count,"
-          + " sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max,"
-          + " first_ts = EXCLUDED.first_ts, first_value = EXCLUDED.first_value,"
-          + " last_ts = EXCLUDED.last_ts, last_value = EXCLUDED.last_value, mean = EXCLUDED.mean,"
-          + " m2 = EXCLUDED.m2, stddev = EXCLUDED.stddev, twa = EXCLUDED.twa,"
-          + " twa_area = EXCLUDED.twa_area, twa_span_ms = EXCLUDED.twa_span_ms,"
-          + " worst_quality = EXCLUDED.worst_quality, revision = EXCLUDED.revision, updated_at = now()"
-          + " WHERE window_stats.revision <= EXCLUDED.revision";
+    static final String UPSERT =
+            "INSERT INTO window_stats (tag, window_ms, window_start, window_end, count, good_count,"
+                    + " uncertain_count, bad_count, sum, min, max, first_ts, first_value, last_ts, last_value,"
+                    + " mean, m2, stddev, twa, twa_area, twa_span_ms, worst_quality, revision, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                    + " ON CONFLICT (tag, window_ms, window_start) DO UPDATE SET"
+                    + " window_end = EXCLUDED.window_end, count = EXCLUDED.count, good_count = EXCLUDED.good_count,"
+                    + " uncertain_count = EXCLUDED.uncertain_count, bad_count = EXCLUDED.bad_count,"
+                    + " sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max,"
+                    + " first_ts = EXCLUDED.first_ts, first_value = EXCLUDED.first_value,"
+                    + " last_ts = EXCLUDED.last_ts, last_value = EXCLUDED.last_value, mean = EXCLUDED.mean,"
+                    + " m2 = EXCLUDED.m2, stddev = EXCLUDED.stddev, twa = EXCLUDED.twa,"
+                    + " twa_area = EXCLUDED.twa_area, twa_span_ms = EXCLUDED.twa_span_ms,"
+                    + " worst_quality = EXCLUDED.worst_quality, revision = EXCLUDED.revision, updated_at = now()"
+                    + " WHERE window_stats.revision <= EXCLUDED.revision";
 
-  private HistorySink() {}
+    private HistorySink() {}
 
-  /** The history sink: upserts in batches that hold each window once, newest revision. */
-  public static Sink<WindowStats> create(JobSettings s) {
-    return new ConflatingSink(jdbc(s), s.jdbcBatchSize(), s.jdbcBatchIntervalMs());
-  }
+    /** The history sink: upserts in batches that hold each window once, newest revision. */
+    public static Sink<WindowStats> create(JobSettings s) {
+        return new ConflatingSink(jdbc(s), s.jdbcBatchSize(), s.jdbcBatchIntervalMs());
+    }
 
-  static JdbcSink<WindowStats> jdbc(JobSettings s) {
-    return JdbcSink.<WindowStats>builder()
-        .withQueryStatement(UPSERT, (ps, w) -> {
-          ps.setString(1, w.tag);
-          ps.setInt(2, (int) w.windowMs);
-          ps.setTimestamp(3, new Timestamp(w.windowStart));
-          ps.setTimestamp(4, new Timestamp(w.windowEnd()));
-          ps.setLong(5, w.count);
-          ps.setLong(6, w.goodCount);
-          ps.setLong(7, w.uncertainCount);
-          ps.setLong(8, w.badCount);
-          ps.setDouble(9, w.sum);
-          ps.setDouble(10, w.min);
-          ps.setDouble(11, w.max);
-          ps.setTimestamp(12, new Timestamp(w.firstTs));
-          ps.setDouble(13, w.firstValue);
-          ps.setTimestamp(14, new Timestamp(w.lastTs));
-          ps.setDouble(15, w.lastValue);
-          ps.setDouble(16, w.mean);
-          ps.setDouble(17, w.m2);
-          ps.setDouble(18, w.stddev());
-          ps.setDouble(19, w.twa());
-          ps.setDouble(20, w.twaArea);
-          ps.setLong(21, w.twaSpanMs);
-          ps.setString(22, w.worstQuality.wire());
-          ps.setInt(23, w.revision);
-        })
-        .withExecutionOptions(JdbcExecutionOptions.builder()
-            // Batches are cut by ConflatingSink; these only bound what it hands over at once.
-            .withBatchSize(s.jdbcBatchSize())
-            .withBatchIntervalMs(0)
-            .withMaxRetries(s.jdbcMaxRetries())
-            .build())
-        .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-            .withUrl(s.jdbcUrl())
-            .withDriverName("org.postgresql.Driver")
-            .withUsername(s.jdbcUser())
-            .withPassword(s.jdbcPassword())
-            // One multi-row INSERT per batch instead of one statement per row.
-            .withProperty("reWriteBatchedInserts", "true")
-            .build());
-  }
+    static JdbcSink<WindowStats> jdbc(JobSettings s) {
+        return JdbcSink.<WindowStats>builder()
+                .withQueryStatement(
+                        UPSERT,
+                        (ps, w) -> {
+                            ps.setString(1, w.tag);
+                            ps.setInt(2, (int) w.windowMs);
+                            ps.setTimestamp(3, new Timestamp(w.windowStart));
+                            ps.setTimestamp(4, new Timestamp(w.windowEnd()));
+                            ps.setLong(5, w.count);
+                            ps.setLong(6, w.goodCount);
+                            ps.setLong(7, w.uncertainCount);
+                            ps.setLong(8, w.badCount);
+                            ps.setDouble(9, w.sum);
+                            ps.setDouble(10, w.min);
+                            ps.setDouble(11, w.max);
+                            ps.setTimestamp(12, new Timestamp(w.firstTs));
+                            ps.setDouble(13, w.firstValue);
+                            ps.setTimestamp(14, new Timestamp(w.lastTs));
+                            ps.setDouble(15, w.lastValue);
+                            ps.setDouble(16, w.mean);
+                            ps.setDouble(17, w.m2);
+                            ps.setDouble(18, w.stddev());
+                            ps.setDouble(19, w.twa());
+                            ps.setDouble(20, w.twaArea);
+                            ps.setLong(21, w.twaSpanMs);
+                            ps.setString(22, w.worstQuality.wire());
+                            ps.setInt(23, w.revision);
+                        })
+                .withExecutionOptions(
+                        JdbcExecutionOptions.builder()
+                                // Batches are cut by ConflatingSink; these only bound what it hands
+                                // over at once.
+                                .withBatchSize(s.jdbcBatchSize())
+                                .withBatchIntervalMs(0)
+                                .withMaxRetries(s.jdbcMaxRetries())
+                                .build())
+                .buildAtLeastOnce(
+                        new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                                .withUrl(s.jdbcUrl())
+                                .withDriverName("org.postgresql.Driver")
+                                .withUsername(s.jdbcUser())
+                                .withPassword(s.jdbcPassword())
+                                // One multi-row INSERT per batch instead of one statement per row.
+                                .withProperty("reWriteBatchedInserts", "true")
+                                .build());
+    }
 }

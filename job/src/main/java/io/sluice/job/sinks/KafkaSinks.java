@@ -2,37 +2,45 @@ package io.sluice.job.sinks;
 
 import io.sluice.job.JobSettings;
 import io.sluice.job.parse.DeadLetter;
-import io.sluice.reading.Reading;
 import io.sluice.kafka.KafkaTopics;
-import java.time.Duration;
-import java.util.List;
+import io.sluice.reading.Reading;
+
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
-/** The job's Kafka sinks: dead letters and late readings, at least once (both are kept, not counted). */
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The job's Kafka sinks: dead letters and late readings, at least once (both are kept, not
+ * counted).
+ */
 public final class KafkaSinks {
-  private KafkaSinks() {}
+    private KafkaSinks() {}
 
-  /** Creates the dead-letter and late topics if they are missing (a broker may not create topics itself). */
-  public static void ensureTopics(JobSettings s) {
-    for (String topic : List.of(s.deadLetterTopic(), s.lateTopic())) {
-      KafkaTopics.create(s.bootstrapServers(), topic, 0, Duration.ofSeconds(30));
+    /**
+     * Creates the dead-letter and late topics if they are missing (a broker may not create topics
+     * itself).
+     */
+    public static void ensureTopics(JobSettings s) {
+        for (String topic : List.of(s.deadLetterTopic(), s.lateTopic())) {
+            KafkaTopics.create(s.bootstrapServers(), topic, 0, Duration.ofSeconds(30));
+        }
     }
-  }
 
-  public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
-    return KafkaSink.<DeadLetter>builder()
-        .setBootstrapServers(s.bootstrapServers())
-        .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .build();
-  }
+    public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
 
-  public static KafkaSink<Reading> lateReadings(JobSettings s) {
-    return KafkaSink.<Reading>builder()
-        .setBootstrapServers(s.bootstrapServers())
-        .setRecordSerializer(new LateReadingSerializer(s.lateTopic()))
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .build();
-  }
+    public static KafkaSink<Reading> lateReadings(JobSettings s) {
+        return KafkaSink.<Reading>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setRecordSerializer(new LateReadingSerializer(s.lateTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
 }

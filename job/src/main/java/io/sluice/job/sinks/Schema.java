@@ -11,25 +11,25 @@ import java.sql.Statement;
 
 /** Applies conf/sql/schema.sql, whose statements are all idempotent (IF NOT EXISTS). */
 public final class Schema {
-  public static final String RESOURCE = "/sluice/sql/schema.sql";
+    public static final String RESOURCE = "/sluice/sql/schema.sql";
 
-  private Schema() {}
+    private Schema() {}
 
-  public static void apply(String jdbcUrl, String user, String password) throws SQLException {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
-        Statement st = c.createStatement()) {
-      st.execute(sql());
+    public static void apply(String jdbcUrl, String user, String password) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+                Statement st = c.createStatement()) {
+            st.execute(sql());
+        }
     }
-  }
 
-  static String sql() {
-    try (InputStream in = Schema.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    static String sql() {
+        try (InputStream in = Schema.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

@@ -1,10 +1,7 @@
 package io.sluice.job.window;
 
 import io.sluice.reading.Reading;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -17,6 +14,11 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
 /**
  * Tumbling event-time windows of one tag, in several sizes, with allowed lateness and revisions.
  *
@@ -24,280 +26,322 @@ import org.apache.flink.util.OutputTag;
  * end; each coarser size (a multiple of the finest) is merged from the finest windows' partials
  * when the watermark passes its own end. A reading that arrives after its window was emitted, but
  * within the allowed lateness, revises that window, the next window whose held value it changes,
- * and the coarse windows around them: each changed window is emitted again with its revision
- * number raised. A reading later than that goes to the {@link #LATE} side output. An exact
- * duplicate of a reading still in the log is dropped.
+ * and the coarse windows around them: each changed window is emitted again with its revision number
+ * raised. A reading later than that goes to the {@link #LATE} side output. An exact duplicate of a
+ * reading still in the log is dropped.
  *
  * <p>Windows are aligned to the epoch, as Flink's own tumbling windows are, and a window [s, e)
  * closes when the watermark reaches e - 1.
  */
 public final class TagWindows extends KeyedProcessFunction<String, Reading, WindowStats> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public static final OutputTag<Reading> LATE = new OutputTag<>("late-readings") {};
+    public static final OutputTag<Reading> LATE = new OutputTag<>("late-readings") {};
 
-  private final long fineMs;
-  private final long[] coarseMs;
-  private final long latenessMs;
+    private final long fineMs;
+    private final long[] coarseMs;
+    private final long latenessMs;
 
-  private transient ValueState<ReadingLog> logState;
-  private transient MapState<Long, WindowStats> fineState;
-  private transient List<MapState<Long, CoarseWindow>> coarseState;
-  private transient Counter lateReadings;
-  private transient Counter duplicateReadings;
-  private transient Counter revisions;
+    private transient ValueState<ReadingLog> logState;
+    private transient MapState<Long, WindowStats> fineState;
+    private transient List<MapState<Long, CoarseWindow>> coarseState;
+    private transient Counter lateReadings;
+    private transient Counter duplicateReadings;
+    private transient Counter revisions;
 
-  /** @param sizesMs window sizes, ascending; each a multiple of the first */
-  public TagWindows(long[] sizesMs, long latenessMs) {
-    if (sizesMs.length == 0) {
-      throw new IllegalArgumentException("at least one window size is needed");
+    /**
+     * @param sizesMs window sizes, ascending; each a multiple of the first
+     */
+    public TagWindows(long[] sizesMs, long latenessMs) {
+        if (sizesMs.length == 0) {
+            throw new IllegalArgumentException("at least one window size is needed");
+        }
+        for (int i = 1; i < sizesMs.length; i++) {
+            if (sizesMs[i] <= sizesMs[i - 1] || sizesMs[i] % sizesMs[0] != 0) {
+                throw new IllegalArgumentException(
+                        "window sizes must rise, each a multiple of the smallest ("
+                                + sizesMs[0]
+                                + " ms): "
+                                + sizesMs[i]);
+            }
+        }
+        if (latenessMs < 0) {
+            throw new IllegalArgumentException(
+                    "allowed lateness must not be negative: " + latenessMs);
+        }
+        this.fineMs = sizesMs[0];
+        this.coarseMs = java.util.Arrays.copyOfRange(sizesMs, 1, sizesMs.length);
+        this.latenessMs = latenessMs;
     }
-    for (int i = 1; i < sizesMs.length; i++) {
-      if (sizesMs[i] <= sizesMs[i - 1] || sizesMs[i] % sizesMs[0] != 0) {
-        throw new IllegalArgumentException(
-            "window sizes must rise, each a multiple of the smallest (" + sizesMs[0] + " ms): " + sizesMs[i]);
-      }
-    }
-    if (latenessMs < 0) {
-      throw new IllegalArgumentException("allowed lateness must not be negative: " + latenessMs);
-    }
-    this.fineMs = sizesMs[0];
-    this.coarseMs = java.util.Arrays.copyOfRange(sizesMs, 1, sizesMs.length);
-    this.latenessMs = latenessMs;
-  }
 
-  @Override
-  public void open(OpenContext context) {
-    logState = getRuntimeContext().getState(new ValueStateDescriptor<>("log", TypeInformation.of(ReadingLog.class)));
-    fineState = getRuntimeContext().getMapState(
-        new MapStateDescriptor<>("fine-" + fineMs, Types.LONG, TypeInformation.of(WindowStats.class)));
-    coarseState = new ArrayList<>();
-    for (long size : coarseMs) {
-      coarseState.add(getRuntimeContext().getMapState(
-          new MapStateDescriptor<>("coarse-" + size, Types.LONG, TypeInformation.of(CoarseWindow.class))));
+    @Override
+    public void open(OpenContext context) {
+        logState =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "log", TypeInformation.of(ReadingLog.class)));
+        fineState =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "fine-" + fineMs,
+                                        Types.LONG,
+                                        TypeInformation.of(WindowStats.class)));
+        coarseState = new ArrayList<>();
+        for (long size : coarseMs) {
+            coarseState.add(
+                    getRuntimeContext()
+                            .getMapState(
+                                    new MapStateDescriptor<>(
+                                            "coarse-" + size,
+                                            Types.LONG,
+                                            TypeInformation.of(CoarseWindow.class))));
+        }
+        lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadings");
+        duplicateReadings = getRuntimeContext().getMetricGroup().counter("duplicateReadings");
+        revisions = getRuntimeContext().getMetricGroup().counter("windowRevisions");
     }
-    lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadings");
-    duplicateReadings = getRuntimeContext().getMetricGroup().counter("duplicateReadings");
-    revisions = getRuntimeContext().getMetricGroup().counter("windowRevisions");
-  }
 
-  @Override
-  public void processElement(Reading r, Context ctx, Collector<WindowStats> out) throws Exception {
-    long wm = ctx.timerService().currentWatermark();
-    long start = floorStart(r.ts, fineMs);
-    if (start + fineMs - 1 + latenessMs <= wm) {
-      lateReadings.inc();
-      ctx.output(LATE, r);
-      return;
+    @Override
+    public void processElement(Reading r, Context ctx, Collector<WindowStats> out)
+            throws Exception {
+        long wm = ctx.timerService().currentWatermark();
+        long start = floorStart(r.ts, fineMs);
+        if (start + fineMs - 1 + latenessMs <= wm) {
+            lateReadings.inc();
+            ctx.output(LATE, r);
+            return;
+        }
+        ReadingLog log = logState.value();
+        if (log == null) {
+            log = new ReadingLog();
+        }
+        int at = log.insert(r.ts, r.value, (byte) r.quality.ordinal());
+        if (at < 0) {
+            duplicateReadings.inc();
+            return;
+        }
+        logState.update(log);
+        if (start < log.emittedUpTo) {
+            String tag = ctx.getCurrentKey();
+            boolean changed = reviseFine(tag, log, start, ctx, out);
+            // The next window's held value at its start may have changed too.
+            int next = log.firstAtOrAfter(start + fineMs);
+            long nextStart = next < log.size ? floorStart(log.ts[next], fineMs) : Long.MAX_VALUE;
+            if (nextStart < log.emittedUpTo && reviseFine(tag, log, nextStart, ctx, out)) {
+                changed = true;
+            }
+            if (changed) {
+                reviseCoarse(tag, start, nextStart, out);
+            }
+        } else if ((at == 0 || log.ts[at - 1] < start)
+                && (at + 1 == log.size || log.ts[at + 1] >= start + fineMs)) {
+            // The window's first reading: its others found the timer registered (an open window's
+            // readings are never trimmed), and registering costs a timer-queue lookup per reading.
+            ctx.timerService().registerEventTimeTimer(start + fineMs - 1);
+        }
     }
-    ReadingLog log = logState.value();
-    if (log == null) {
-      log = new ReadingLog();
-    }
-    int at = log.insert(r.ts, r.value, (byte) r.quality.ordinal());
-    if (at < 0) {
-      duplicateReadings.inc();
-      return;
-    }
-    logState.update(log);
-    if (start < log.emittedUpTo) {
-      String tag = ctx.getCurrentKey();
-      boolean changed = reviseFine(tag, log, start, ctx, out);
-      // The next window's held value at its start may have changed too.
-      int next = log.firstAtOrAfter(start + fineMs);
-      long nextStart = next < log.size ? floorStart(log.ts[next], fineMs) : Long.MAX_VALUE;
-      if (nextStart < log.emittedUpTo && reviseFine(tag, log, nextStart, ctx, out)) {
-        changed = true;
-      }
-      if (changed) {
-        reviseCoarse(tag, start, nextStart, out);
-      }
-    } else if ((at == 0 || log.ts[at - 1] < start) && (at + 1 == log.size || log.ts[at + 1] >= start + fineMs)) {
-      // The window's first reading: its others found the timer registered (an open window's
-      // readings are never trimmed), and registering costs a timer-queue lookup per reading.
-      ctx.timerService().registerEventTimeTimer(start + fineMs - 1);
-    }
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowStats> out) throws Exception {
-    long wm = ctx.timerService().currentWatermark();
-    String tag = ctx.getCurrentKey();
-    ReadingLog log = logState.value();
-    if (log != null) {
-      emitClosedFineWindows(tag, log, wm, ctx, out);
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowStats> out)
+            throws Exception {
+        long wm = ctx.timerService().currentWatermark();
+        String tag = ctx.getCurrentKey();
+        ReadingLog log = logState.value();
+        if (log != null) {
+            emitClosedFineWindows(tag, log, wm, ctx, out);
+        }
+        boolean coarseClosed = false;
+        for (int c = 0; c < coarseMs.length; c++) {
+            long size = coarseMs[c];
+            if (Math.floorMod(timestamp + 1, size) == 0) {
+                coarseClosed = true;
+                long start = timestamp + 1 - size;
+                CoarseWindow window = coarseState.get(c).get(start);
+                if (window != null && window.emitted == null) {
+                    window.emitted = mergeCoarse(tag, c, start, window);
+                    coarseState.get(c).put(start, window);
+                    out.collect(window.emitted);
+                }
+            }
+        }
+        cleanUp(log, wm, coarseClosed || coarseMs.length == 0);
     }
-    boolean coarseClosed = false;
-    for (int c = 0; c < coarseMs.length; c++) {
-      long size = coarseMs[c];
-      if (Math.floorMod(timestamp + 1, size) == 0) {
-        coarseClosed = true;
-        long start = timestamp + 1 - size;
+
+    private void emitClosedFineWindows(
+            String tag, ReadingLog log, long wm, Context ctx, Collector<WindowStats> out)
+            throws Exception {
+        long closedUpTo = wm == Long.MAX_VALUE ? Long.MAX_VALUE : floorStart(wm + 1, fineMs);
+        if (closedUpTo <= log.emittedUpTo) {
+            return;
+        }
+        int i = log.firstAtOrAfter(log.emittedUpTo);
+        while (i < log.size && log.ts[i] < closedUpTo) {
+            long start = floorStart(log.ts[i], fineMs);
+            int j = log.firstAtOrAfter(start + fineMs);
+            WindowStats w = fineWindow(tag, log, start, i, j);
+            fineState.put(start, w);
+            out.collect(w);
+            noteFineWindow(
+                    start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
+            i = j;
+        }
+        log.emittedUpTo = closedUpTo;
+        logState.update(log);
+    }
+
+    /**
+     * Recomputes a closed finest window after a late reading; emits it and returns true if it
+     * changed.
+     */
+    private boolean reviseFine(
+            String tag, ReadingLog log, long start, Context ctx, Collector<WindowStats> out)
+            throws Exception {
+        int i = log.firstAtOrAfter(start);
+        int j = log.firstAtOrAfter(start + fineMs);
+        WindowStats w = fineWindow(tag, log, start, i, j);
+        WindowStats old = fineState.get(start);
+        if (old != null && WindowMath.sameFigures(old, w)) {
+            return false;
+        }
+        if (old != null) {
+            w.revision = old.revision + 1;
+            revisions.inc();
+        }
+        fineState.put(start, w);
+        out.collect(w);
+        noteFineWindow(
+                start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
+        return true;
+    }
+
+    /**
+     * Makes sure each coarse window around an emitted finest window exists, with a timer for its
+     * end, and knows the value held at its start (the one held at its first finest window).
+     */
+    private void noteFineWindow(long fineStart, boolean hasPrevious, double previous, Context ctx)
+            throws Exception {
+        for (int c = 0; c < coarseMs.length; c++) {
+            long size = coarseMs[c];
+            long start = floorStart(fineStart, size);
+            MapState<Long, CoarseWindow> state = coarseState.get(c);
+            CoarseWindow window = state.get(start);
+            if (window == null) {
+                window = new CoarseWindow();
+                ctx.timerService().registerEventTimeTimer(start + size - 1);
+            }
+            if (isFirstFineWindow(start, fineStart)) {
+                window.hasHeld = hasPrevious;
+                window.held = previous;
+            }
+            state.put(start, window);
+        }
+    }
+
+    /**
+     * Re-merges the closed coarse windows around two revised finest windows, and emits those that
+     * changed.
+     */
+    private void reviseCoarse(
+            String tag, long fineStart, long nextFineStart, Collector<WindowStats> out)
+            throws Exception {
+        for (int c = 0; c < coarseMs.length; c++) {
+            long first = floorStart(fineStart, coarseMs[c]);
+            reviseCoarse(tag, c, first, out);
+            if (nextFineStart != Long.MAX_VALUE
+                    && floorStart(nextFineStart, coarseMs[c]) != first) {
+                reviseCoarse(tag, c, floorStart(nextFineStart, coarseMs[c]), out);
+            }
+        }
+    }
+
+    private void reviseCoarse(String tag, int c, long start, Collector<WindowStats> out)
+            throws Exception {
         CoarseWindow window = coarseState.get(c).get(start);
-        if (window != null && window.emitted == null) {
-          window.emitted = mergeCoarse(tag, c, start, window);
-          coarseState.get(c).put(start, window);
-          out.collect(window.emitted);
+        if (window == null || window.emitted == null) {
+            return; // not closed yet: it will be merged when it closes
         }
-      }
-    }
-    cleanUp(log, wm, coarseClosed || coarseMs.length == 0);
-  }
-
-  private void emitClosedFineWindows(String tag, ReadingLog log, long wm, Context ctx, Collector<WindowStats> out)
-      throws Exception {
-    long closedUpTo = wm == Long.MAX_VALUE ? Long.MAX_VALUE : floorStart(wm + 1, fineMs);
-    if (closedUpTo <= log.emittedUpTo) {
-      return;
-    }
-    int i = log.firstAtOrAfter(log.emittedUpTo);
-    while (i < log.size && log.ts[i] < closedUpTo) {
-      long start = floorStart(log.ts[i], fineMs);
-      int j = log.firstAtOrAfter(start + fineMs);
-      WindowStats w = fineWindow(tag, log, start, i, j);
-      fineState.put(start, w);
-      out.collect(w);
-      noteFineWindow(start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
-      i = j;
-    }
-    log.emittedUpTo = closedUpTo;
-    logState.update(log);
-  }
-
-  /** Recomputes a closed finest window after a late reading; emits it and returns true if it changed. */
-  private boolean reviseFine(String tag, ReadingLog log, long start, Context ctx, Collector<WindowStats> out)
-      throws Exception {
-    int i = log.firstAtOrAfter(start);
-    int j = log.firstAtOrAfter(start + fineMs);
-    WindowStats w = fineWindow(tag, log, start, i, j);
-    WindowStats old = fineState.get(start);
-    if (old != null && WindowMath.sameFigures(old, w)) {
-      return false;
-    }
-    if (old != null) {
-      w.revision = old.revision + 1;
-      revisions.inc();
-    }
-    fineState.put(start, w);
-    out.collect(w);
-    noteFineWindow(start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
-    return true;
-  }
-
-  /**
-   * Makes sure each coarse window around an emitted finest window exists, with a timer for its
-   * end, and knows the value held at its start (the one held at its first finest window).
-   */
-  private void noteFineWindow(long fineStart, boolean hasPrevious, double previous, Context ctx) throws Exception {
-    for (int c = 0; c < coarseMs.length; c++) {
-      long size = coarseMs[c];
-      long start = floorStart(fineStart, size);
-      MapState<Long, CoarseWindow> state = coarseState.get(c);
-      CoarseWindow window = state.get(start);
-      if (window == null) {
-        window = new CoarseWindow();
-        ctx.timerService().registerEventTimeTimer(start + size - 1);
-      }
-      if (isFirstFineWindow(start, fineStart)) {
-        window.hasHeld = hasPrevious;
-        window.held = previous;
-      }
-      state.put(start, window);
-    }
-  }
-
-  /** Re-merges the closed coarse windows around two revised finest windows, and emits those that changed. */
-  private void reviseCoarse(String tag, long fineStart, long nextFineStart, Collector<WindowStats> out) throws Exception {
-    for (int c = 0; c < coarseMs.length; c++) {
-      long first = floorStart(fineStart, coarseMs[c]);
-      reviseCoarse(tag, c, first, out);
-      if (nextFineStart != Long.MAX_VALUE && floorStart(nextFineStart, coarseMs[c]) != first) {
-        reviseCoarse(tag, c, floorStart(nextFineStart, coarseMs[c]), out);
-      }
-    }
-  }
-
-  private void reviseCoarse(String tag, int c, long start, Collector<WindowStats> out) throws Exception {
-    CoarseWindow window = coarseState.get(c).get(start);
-    if (window == null || window.emitted == null) {
-      return; // not closed yet: it will be merged when it closes
-    }
-    WindowStats merged = mergeCoarse(tag, c, start, window);
-    if (!WindowMath.sameFigures(window.emitted, merged)) {
-      merged.revision = window.emitted.revision + 1;
-      revisions.inc();
-      window.emitted = merged;
-      coarseState.get(c).put(start, window);
-      out.collect(merged);
-    }
-  }
-
-  private boolean isFirstFineWindow(long coarseStart, long fineStart) throws Exception {
-    for (long s = coarseStart; s < fineStart; s += fineMs) {
-      if (fineState.contains(s)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private WindowStats mergeCoarse(String tag, int c, long start, CoarseWindow window) throws Exception {
-    long size = coarseMs[c];
-    List<WindowStats> fine = new ArrayList<>((int) (size / fineMs));
-    for (long s = start; s < start + size; s += fineMs) {
-      WindowStats f = fineState.get(s);
-      if (f != null) {
-        fine.add(f);
-      }
-    }
-    return WindowMath.merge(tag, size, start, fine, window.hasHeld, window.held);
-  }
-
-  private WindowStats fineWindow(String tag, ReadingLog log, long start, int from, int to) {
-    boolean hasPrevious = from > 0 || log.hasCarry;
-    double previous = from > 0 ? log.values[from - 1] : log.carryValue;
-    return WindowMath.ofReadings(tag, fineMs, start, log, from, to, hasPrevious, previous);
-  }
-
-  /** Forgets what can no longer change: readings, finest and coarse windows past their lateness. */
-  private void cleanUp(ReadingLog log, long wm, boolean windowsToo) throws Exception {
-    if (wm == Long.MAX_VALUE || wm < Long.MIN_VALUE + latenessMs) {
-      return; // end of input, or no watermark yet
-    }
-    long horizon = wm - latenessMs + 1; // a window ending at or before this is final
-    long keepFineFrom = floorStart(horizon, fineMs);
-    if (log != null && log.size > 0 && log.ts[0] < keepFineFrom) {
-      log.trimBefore(keepFineFrom);
-      logState.update(log);
-    }
-    if (!windowsToo) {
-      return;
-    }
-    long keepWindowsFrom = keepFineFrom;
-    for (int c = 0; c < coarseMs.length; c++) {
-      long keepCoarseFrom = floorStart(horizon, coarseMs[c]);
-      keepWindowsFrom = Math.min(keepWindowsFrom, keepCoarseFrom);
-      Iterator<Map.Entry<Long, CoarseWindow>> it = coarseState.get(c).iterator();
-      while (it.hasNext()) {
-        Map.Entry<Long, CoarseWindow> window = it.next();
-        if (window.getValue().emitted == null) {
-          // Not emitted yet (its timer comes later in this same watermark, when the watermark
-          // jumped over several coarse windows at once): it and its finest partials stay.
-          keepWindowsFrom = Math.min(keepWindowsFrom, window.getKey());
-        } else if (window.getKey() < keepCoarseFrom) {
-          it.remove();
+        WindowStats merged = mergeCoarse(tag, c, start, window);
+        if (!WindowMath.sameFigures(window.emitted, merged)) {
+            merged.revision = window.emitted.revision + 1;
+            revisions.inc();
+            window.emitted = merged;
+            coarseState.get(c).put(start, window);
+            out.collect(merged);
         }
-      }
     }
-    Iterator<Long> it = fineState.keys().iterator();
-    while (it.hasNext()) {
-      if (it.next() < keepWindowsFrom) {
-        it.remove();
-      }
-    }
-  }
 
-  static long floorStart(long t, long size) {
-    return t - Math.floorMod(t, size);
-  }
+    private boolean isFirstFineWindow(long coarseStart, long fineStart) throws Exception {
+        for (long s = coarseStart; s < fineStart; s += fineMs) {
+            if (fineState.contains(s)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private WindowStats mergeCoarse(String tag, int c, long start, CoarseWindow window)
+            throws Exception {
+        long size = coarseMs[c];
+        List<WindowStats> fine = new ArrayList<>((int) (size / fineMs));
+        for (long s = start; s < start + size; s += fineMs) {
+            WindowStats f = fineState.get(s);
+            if (f != null) {
+                fine.add(f);
+            }
+        }
+        return WindowMath.merge(tag, size, start, fine, window.hasHeld, window.held);
+    }
+
+    private WindowStats fineWindow(String tag, ReadingLog log, long start, int from, int to) {
+        boolean hasPrevious = from > 0 || log.hasCarry;
+        double previous = from > 0 ? log.values[from - 1] : log.carryValue;
+        return WindowMath.ofReadings(tag, fineMs, start, log, from, to, hasPrevious, previous);
+    }
+
+    /**
+     * Forgets what can no longer change: readings, finest and coarse windows past their lateness.
+     */
+    private void cleanUp(ReadingLog log, long wm, boolean windowsToo) throws Exception {
+        if (wm == Long.MAX_VALUE || wm < Long.MIN_VALUE + latenessMs) {
+            return; // end of input, or no watermark yet
+        }
+        long horizon = wm - latenessMs + 1; // a window ending at or before this is final
+        long keepFineFrom = floorStart(horizon, fineMs);
+        if (log != null && log.size > 0 && log.ts[0] < keepFineFrom) {
+            log.trimBefore(keepFineFrom);
+            logState.update(log);
+        }
+        if (!windowsToo) {
+            return;
+        }
+        long keepWindowsFrom = keepFineFrom;
+        for (int c = 0; c < coarseMs.length; c++) {
+            long keepCoarseFrom = floorStart(horizon, coarseMs[c]);
+            keepWindowsFrom = Math.min(keepWindowsFrom, keepCoarseFrom);
+            Iterator<Map.Entry<Long, CoarseWindow>> it = coarseState.get(c).iterator();
+            while (it.hasNext()) {
+                Map.Entry<Long, CoarseWindow> window = it.next();
+                if (window.getValue().emitted == null) {
+                    // Not emitted yet (its timer comes later in this same watermark, when the
+                    // watermark
+                    // jumped over several coarse windows at once): it and its finest partials stay.
+                    keepWindowsFrom = Math.min(keepWindowsFrom, window.getKey());
+                } else if (window.getKey() < keepCoarseFrom) {
+                    it.remove();
+                }
+            }
+        }
+        Iterator<Long> it = fineState.keys().iterator();
+        while (it.hasNext()) {
+            if (it.next() < keepWindowsFrom) {
+                it.remove();
+            }
+        }
+    }
+
+    static long floorStart(long t, long size) {
+        return t - Math.floorMod(t, size);
+    }
 }

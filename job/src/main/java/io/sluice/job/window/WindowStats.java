@@ -1,97 +1,132 @@
 package io.sluice.job.window;
 
 import io.sluice.reading.Quality;
+
 import java.util.Objects;
 
 /**
- * The statistics of one tag over one tumbling window: what the job stores in PostgreSQL and
- * pushes to Redis. A POJO with public fields, so Flink serialises it without Kryo.
+ * The statistics of one tag over one tumbling window: what the job stores in PostgreSQL and pushes
+ * to Redis. A POJO with public fields, so Flink serialises it without Kryo.
  *
  * <p>Besides the finished figures (mean, standard deviation, time-weighted average) it carries the
  * mergeable partials (count, sum, m2, first and last, the time-weighted area and span), so that
  * coarser windows and analysts' rollups can be derived exactly from stored rows.
  */
 public final class WindowStats {
-  public String tag;
-  /** Window length, milliseconds. */
-  public long windowMs;
-  /** Window start, epoch milliseconds, inclusive. */
-  public long windowStart;
+    public String tag;
 
-  public long count;
-  public long goodCount;
-  public long uncertainCount;
-  public long badCount;
+    /** Window length, milliseconds. */
+    public long windowMs;
 
-  public double sum;
-  public double min;
-  public double max;
+    /** Window start, epoch milliseconds, inclusive. */
+    public long windowStart;
 
-  public long firstTs;
-  public double firstValue;
-  public long lastTs;
-  public double lastValue;
+    public long count;
+    public long goodCount;
+    public long uncertainCount;
+    public long badCount;
 
-  /** Arithmetic mean (Welford). */
-  public double mean;
-  /** Sum of squared deviations from the mean (Welford's M2): stddev = sqrt(m2 / count). */
-  public double m2;
+    public double sum;
+    public double min;
+    public double max;
 
-  /**
-   * Integral of the sample-and-hold signal over the covered part of the window, value x ms. The
-   * signal holds each reading's value until the next reading; before the window's first reading
-   * it holds the previous reading's value, if there was one.
-   */
-  public double twaArea;
-  /** Milliseconds of the window the area covers: the whole window once a previous reading exists. */
-  public long twaSpanMs;
+    public long firstTs;
+    public double firstValue;
+    public long lastTs;
+    public double lastValue;
 
-  public Quality worstQuality = Quality.GOOD;
+    /** Arithmetic mean (Welford). */
+    public double mean;
 
-  /** 0 for the window's first emission; each late revision adds one. */
-  public int revision;
+    /** Sum of squared deviations from the mean (Welford's M2): stddev = sqrt(m2 / count). */
+    public double m2;
 
-  public WindowStats() {}
+    /**
+     * Integral of the sample-and-hold signal over the covered part of the window, value x ms. The
+     * signal holds each reading's value until the next reading; before the window's first reading
+     * it holds the previous reading's value, if there was one.
+     */
+    public double twaArea;
 
-  public long windowEnd() {
-    return windowStart + windowMs;
-  }
+    /**
+     * Milliseconds of the window the area covers: the whole window once a previous reading exists.
+     */
+    public long twaSpanMs;
 
-  /** Population standard deviation. */
-  public double stddev() {
-    return count == 0 ? Double.NaN : Math.sqrt(m2 / count);
-  }
+    public Quality worstQuality = Quality.GOOD;
 
-  /** Time-weighted average over the covered part of the window. */
-  public double twa() {
-    return twaSpanMs == 0 ? lastValue : twaArea / twaSpanMs;
-  }
+    /** 0 for the window's first emission; each late revision adds one. */
+    public int revision;
 
-  @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof WindowStats)) {
-      return false;
+    public WindowStats() {}
+
+    public long windowEnd() {
+        return windowStart + windowMs;
     }
-    WindowStats w = (WindowStats) o;
-    return windowMs == w.windowMs && windowStart == w.windowStart && count == w.count
-        && goodCount == w.goodCount && uncertainCount == w.uncertainCount && badCount == w.badCount
-        && Double.compare(sum, w.sum) == 0 && Double.compare(min, w.min) == 0
-        && Double.compare(max, w.max) == 0 && firstTs == w.firstTs
-        && Double.compare(firstValue, w.firstValue) == 0 && lastTs == w.lastTs
-        && Double.compare(lastValue, w.lastValue) == 0 && Double.compare(mean, w.mean) == 0
-        && Double.compare(m2, w.m2) == 0 && Double.compare(twaArea, w.twaArea) == 0
-        && twaSpanMs == w.twaSpanMs && worstQuality == w.worstQuality && revision == w.revision
-        && Objects.equals(tag, w.tag);
-  }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(tag, windowMs, windowStart, count, revision);
-  }
+    /** Population standard deviation. */
+    public double stddev() {
+        return count == 0 ? Double.NaN : Math.sqrt(m2 / count);
+    }
 
-  @Override
-  public String toString() {
-    return "WindowStats{" + tag + " [" + windowStart + "+" + windowMs + "ms] n=" + count
-        + " min=" + min + " max=" + max + " mean=" + mean + " twa=" + twa() + " rev=" + revision + "}";
-  }
+    /** Time-weighted average over the covered part of the window. */
+    public double twa() {
+        return twaSpanMs == 0 ? lastValue : twaArea / twaSpanMs;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof WindowStats)) {
+            return false;
+        }
+        WindowStats w = (WindowStats) o;
+        return windowMs == w.windowMs
+                && windowStart == w.windowStart
+                && count == w.count
+                && goodCount == w.goodCount
+                && uncertainCount == w.uncertainCount
+                && badCount == w.badCount
+                && Double.compare(sum, w.sum) == 0
+                && Double.compare(min, w.min) == 0
+                && Double.compare(max, w.max) == 0
+                && firstTs == w.firstTs
+                && Double.compare(firstValue, w.firstValue) == 0
+                && lastTs == w.lastTs
+                && Double.compare(lastValue, w.lastValue) == 0
+                && Double.compare(mean, w.mean) == 0
+                && Double.compare(m2, w.m2) == 0
+                && Double.compare(twaArea, w.twaArea) == 0
+                && twaSpanMs == w.twaSpanMs
+                && worstQuality == w.worstQuality
+                && revision == w.revision
+                && Objects.equals(tag, w.tag);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(tag, windowMs, windowStart, count, revision);
+    }
+
+    @Override
+    public String toString() {
+        return "WindowStats{"
+                + tag
+                + " ["
+                + windowStart
+                + "+"
+                + windowMs
+                + "ms] n="
+                + count
+                + " min="
+                + min
+                + " max="
+                + max
+                + " mean="
+                + mean
+                + " twa="
+                + twa()
+                + " rev="
+                + revision
+                + "}";
+    }
 }

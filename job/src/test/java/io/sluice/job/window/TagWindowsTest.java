@@ -1,152 +1,170 @@
 package io.sluice.job.window;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
-import java.util.List;
-import java.util.stream.Collectors;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The window operator driven record by record and watermark by watermark. */
 class TagWindowsTest {
-  private static final long BEGINNING = 1_795_735_260_000L; // a whole minute
-  private static final String TAG = "plant1.area03.pump007.pressure";
+    private static final long BEGINNING = 1_795_735_260_000L; // a whole minute
+    private static final String TAG = "plant1.area03.pump007.pressure";
 
-  private KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowStats> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowStats> harness;
 
-  @BeforeEach
-  void open() throws Exception {
-    // 1 s and 3 s windows, 1.5 s of allowed lateness.
-    harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new TagWindows(new long[] {1000, 3000}, 1500), r -> r.tag, Types.STRING);
-  }
-
-  private void reading(long offset, double value) throws Exception {
-    harness.processElement(new Reading(TAG, BEGINNING + offset, value, Quality.GOOD), BEGINNING + offset);
-  }
-
-  private void watermark(long offset) throws Exception {
-    harness.processWatermark(new Watermark(BEGINNING + offset));
-  }
-
-  private List<WindowStats> emitted() {
-    List<WindowStats> out = harness.extractOutputValues();
-    harness.getOutput().clear();
-    return out;
-  }
-
-  @Test
-  void aWindowClosesWhenTheWatermarkReachesItsLastMillisecond() throws Exception {
-    reading(100, 2);
-    reading(600, 4);
-    watermark(998);
-    assertThat(emitted()).isEmpty();
-
-    watermark(999);
-
-    List<WindowStats> out = emitted();
-    assertThat(out).hasSize(1);
-    assertThat(out.get(0).windowStart).isEqualTo(BEGINNING);
-    assertThat(out.get(0).count).isEqualTo(2);
-    assertThat(out.get(0).revision).isZero();
-  }
-
-  @Test
-  void aLateReadingWithinTheLatenessRevisesItsWindowAndTheNextOne() throws Exception {
-    reading(100, 2);
-    reading(1500, 8);
-    watermark(1999);
-    assertThat(emitted()).extracting(w -> w.windowStart - BEGINNING).containsExactly(0L, 1000L);
-
-    reading(900, 6); // late for [0, 1000), and now the value held at 1000
-
-    List<WindowStats> out = emitted();
-    assertThat(out).extracting(w -> w.windowStart - BEGINNING).containsExactly(0L, 1000L);
-    assertThat(out.get(0).revision).isEqualTo(1);
-    assertThat(out.get(0).count).isEqualTo(2);
-    assertThat(out.get(0).lastValue).isEqualTo(6);
-    assertThat(out.get(1).revision).isEqualTo(1);
-    assertThat(out.get(1).count).isEqualTo(1);
-    // 6 held for 500 ms, then 8 for 500 ms
-    assertThat(out.get(1).twa()).isEqualTo(7);
-  }
-
-  @Test
-  void aReadingLaterThanTheLatenessGoesToTheLateOutput() throws Exception {
-    reading(100, 2);
-    watermark(2499); // [0, 1000) is final once the watermark reaches 999 + 1500
-
-    reading(500, 3);
-
-    assertThat(emitted()).extracting(w -> w.count).containsExactly(1L);
-    assertThat(harness.getSideOutput(TagWindows.LATE)).extracting(r -> r.getValue().value).containsExactly(3.0);
-  }
-
-  @Test
-  void aCoarseWindowIsMergedFromTheFinestWhenItCloses() throws Exception {
-    reading(100, 1);
-    reading(1100, 3);
-    reading(2100, 5);
-    watermark(2998);
-    assertThat(emitted()).extracting(w -> w.windowMs).containsExactly(1000L, 1000L);
-
-    watermark(2999);
-
-    List<WindowStats> out = emitted();
-    assertThat(out).extracting(w -> w.windowMs).containsExactly(1000L, 3000L);
-    WindowStats coarse = out.get(1);
-    assertThat(coarse.count).isEqualTo(3);
-    assertThat(coarse.mean).isEqualTo(3);
-    assertThat(coarse.firstValue).isEqualTo(1);
-    assertThat(coarse.lastValue).isEqualTo(5);
-    assertThat(coarse.twaSpanMs).isEqualTo(2900);
-  }
-
-  @Test
-  void aWatermarkThatJumpsOverSeveralCoarseWindowsClosesEachOfThem() throws Exception {
-    // A backlog read at once: the first watermark lands far beyond three 3 s windows.
-    for (long t = 100; t < 9000; t += 500) {
-      reading(t, t / 100.0);
+    @BeforeEach
+    void open() throws Exception {
+        // 1 s and 3 s windows, 1.5 s of allowed lateness.
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new TagWindows(new long[] {1000, 3000}, 1500), r -> r.tag, Types.STRING);
     }
 
-    watermark(20_000);
+    private void reading(long offset, double value) throws Exception {
+        harness.processElement(
+                new Reading(TAG, BEGINNING + offset, value, Quality.GOOD), BEGINNING + offset);
+    }
 
-    List<WindowStats> coarse = emitted().stream().filter(w -> w.windowMs == 3000).toList();
-    assertThat(coarse).extracting(w -> w.windowStart - BEGINNING).containsExactly(0L, 3000L, 6000L);
-    assertThat(coarse).extracting(w -> w.count).containsExactly(6L, 6L, 6L);
-    assertThat(coarse.get(2).lastValue).isEqualTo(86.0);
-  }
+    private void watermark(long offset) throws Exception {
+        harness.processWatermark(new Watermark(BEGINNING + offset));
+    }
 
-  @Test
-  void aLateRevisionReachesTheCoarseWindowToo() throws Exception {
-    reading(100, 1);
-    reading(2100, 5);
-    watermark(2999);
-    emitted();
+    private List<WindowStats> emitted() {
+        List<WindowStats> out = harness.extractOutputValues();
+        harness.getOutput().clear();
+        return out;
+    }
 
-    reading(1500, 9);
+    @Test
+    void aWindowClosesWhenTheWatermarkReachesItsLastMillisecond() throws Exception {
+        reading(100, 2);
+        reading(600, 4);
+        watermark(998);
+        assertThat(emitted()).isEmpty();
 
-    List<WindowStats> out = emitted();
-    assertThat(out.stream().map(w -> w.windowMs + "@" + (w.windowStart - BEGINNING) + "r" + w.revision)
-        .collect(Collectors.toList()))
-        .containsExactly("1000@1000r0", "1000@2000r1", "3000@0r1");
-    assertThat(out.get(1).twa()).as("9 held from 1500 until 2100").isEqualTo((9 * 100 + 5 * 900) / 1000.0);
-    assertThat(out.get(2).count).isEqualTo(3);
-    assertThat(out.get(2).max).isEqualTo(9);
-  }
+        watermark(999);
 
-  @Test
-  void anExactDuplicateCountsOnce() throws Exception {
-    reading(100, 2);
-    reading(100, 2);
-    watermark(999);
-    assertThat(emitted()).extracting(w -> w.count).containsExactly(1L);
-  }
+        List<WindowStats> out = emitted();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).windowStart).isEqualTo(BEGINNING);
+        assertThat(out.get(0).count).isEqualTo(2);
+        assertThat(out.get(0).revision).isZero();
+    }
+
+    @Test
+    void aLateReadingWithinTheLatenessRevisesItsWindowAndTheNextOne() throws Exception {
+        reading(100, 2);
+        reading(1500, 8);
+        watermark(1999);
+        assertThat(emitted()).extracting(w -> w.windowStart - BEGINNING).containsExactly(0L, 1000L);
+
+        reading(900, 6); // late for [0, 1000), and now the value held at 1000
+
+        List<WindowStats> out = emitted();
+        assertThat(out).extracting(w -> w.windowStart - BEGINNING).containsExactly(0L, 1000L);
+        assertThat(out.get(0).revision).isEqualTo(1);
+        assertThat(out.get(0).count).isEqualTo(2);
+        assertThat(out.get(0).lastValue).isEqualTo(6);
+        assertThat(out.get(1).revision).isEqualTo(1);
+        assertThat(out.get(1).count).isEqualTo(1);
+        // 6 held for 500 ms, then 8 for 500 ms
+        assertThat(out.get(1).twa()).isEqualTo(7);
+    }
+
+    @Test
+    void aReadingLaterThanTheLatenessGoesToTheLateOutput() throws Exception {
+        reading(100, 2);
+        watermark(2499); // [0, 1000) is final once the watermark reaches 999 + 1500
+
+        reading(500, 3);
+
+        assertThat(emitted()).extracting(w -> w.count).containsExactly(1L);
+        assertThat(harness.getSideOutput(TagWindows.LATE))
+                .extracting(r -> r.getValue().value)
+                .containsExactly(3.0);
+    }
+
+    @Test
+    void aCoarseWindowIsMergedFromTheFinestWhenItCloses() throws Exception {
+        reading(100, 1);
+        reading(1100, 3);
+        reading(2100, 5);
+        watermark(2998);
+        assertThat(emitted()).extracting(w -> w.windowMs).containsExactly(1000L, 1000L);
+
+        watermark(2999);
+
+        List<WindowStats> out = emitted();
+        assertThat(out).extracting(w -> w.windowMs).containsExactly(1000L, 3000L);
+        WindowStats coarse = out.get(1);
+        assertThat(coarse.count).isEqualTo(3);
+        assertThat(coarse.mean).isEqualTo(3);
+        assertThat(coarse.firstValue).isEqualTo(1);
+        assertThat(coarse.lastValue).isEqualTo(5);
+        assertThat(coarse.twaSpanMs).isEqualTo(2900);
+    }
+
+    @Test
+    void aWatermarkThatJumpsOverSeveralCoarseWindowsClosesEachOfThem() throws Exception {
+        // A backlog read at once: the first watermark lands far beyond three 3 s windows.
+        for (long t = 100; t < 9000; t += 500) {
+            reading(t, t / 100.0);
+        }
+
+        watermark(20_000);
+
+        List<WindowStats> coarse = emitted().stream().filter(w -> w.windowMs == 3000).toList();
+        assertThat(coarse)
+                .extracting(w -> w.windowStart - BEGINNING)
+                .containsExactly(0L, 3000L, 6000L);
+        assertThat(coarse).extracting(w -> w.count).containsExactly(6L, 6L, 6L);
+        assertThat(coarse.get(2).lastValue).isEqualTo(86.0);
+    }
+
+    @Test
+    void aLateRevisionReachesTheCoarseWindowToo() throws Exception {
+        reading(100, 1);
+        reading(2100, 5);
+        watermark(2999);
+        emitted();
+
+        reading(1500, 9);
+
+        List<WindowStats> out = emitted();
+        assertThat(
+                        out.stream()
+                                .map(
+                                        w ->
+                                                w.windowMs
+                                                        + "@"
+                                                        + (w.windowStart - BEGINNING)
+                                                        + "r"
+                                                        + w.revision)
+                                .collect(Collectors.toList()))
+                .containsExactly("1000@1000r0", "1000@2000r1", "3000@0r1");
+        assertThat(out.get(1).twa())
+                .as("9 held from 1500 until 2100")
+                .isEqualTo((9 * 100 + 5 * 900) / 1000.0);
+        assertThat(out.get(2).count).isEqualTo(3);
+        assertThat(out.get(2).max).isEqualTo(9);
+    }
+
+    @Test
+    void anExactDuplicateCountsOnce() throws Exception {
+        reading(100, 2);
+        reading(100, 2);
+        watermark(999);
+        assertThat(emitted()).extracting(w -> w.count).containsExactly(1L);
+    }
 }

@@ -9,5 +9,5 @@ import java.util.SplittableRandom;
  * values depend only on the seed and its own history, never on the other tags or on faults.
  */
 public interface Signal {
-  double next(long ts, SplittableRandom random);
+    double next(long ts, SplittableRandom random);
 }

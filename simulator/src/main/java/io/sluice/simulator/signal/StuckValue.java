@@ -4,14 +4,14 @@ import java.util.SplittableRandom;
 
 /** A failed transmitter that repeats its last value: the case a dashboard must make visible. */
 public final class StuckValue implements Signal {
-  private final double value;
+    private final double value;
 
-  public StuckValue(double value) {
-    this.value = value;
-  }
+    public StuckValue(double value) {
+        this.value = value;
+    }
 
-  @Override
-  public double next(long ts, SplittableRandom random) {
-    return value;
-  }
+    @Override
+    public double next(long ts, SplittableRandom random) {
+        return value;
+    }
 }

@@ -9,16 +9,18 @@ import io.sluice.websocket.metrics.SinkMetrics;
 import io.sluice.websocket.protocol.PusherCodec;
 import io.sluice.websocket.stream.EventEntry;
 import io.sluice.websocket.stream.StreamHandler;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Turns stream entries into Pusher frames and gives them to the hub: each update once to its
@@ -26,133 +28,152 @@ import redis.clients.jedis.resps.StreamEntry;
  * serialised once for all of a channel's subscribers, and only for channels someone listens to.
  */
 public final class Broadcaster implements StreamHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
 
-  private final Hub hub;
-  private final ChannelNames names;
-  private final PusherCodec codec;
-  private final UpdateCodec updates;
-  private final String eventName;
-  private final SinkMetrics metrics;
+    private final Hub hub;
+    private final ChannelNames names;
+    private final PusherCodec codec;
+    private final UpdateCodec updates;
+    private final String eventName;
+    private final SinkMetrics metrics;
 
-  public Broadcaster(
-      Hub hub, ChannelNames names, PusherCodec codec, UpdateCodec updates, String eventName, SinkMetrics metrics) {
-    this.hub = Objects.requireNonNull(hub, "hub");
-    this.names = Objects.requireNonNull(names, "names");
-    this.codec = Objects.requireNonNull(codec, "codec");
-    this.updates = Objects.requireNonNull(updates, "updates");
-    this.eventName = Objects.requireNonNull(eventName, "eventName");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-  }
-
-  @Override
-  public void onUpdate(long windowMs, StreamEntryID id, Map<String, String> fields) {
-    metrics.streamEntry();
-    Update u = decode(id, fields);
-    if (u == null) {
-      return;
+    public Broadcaster(
+            Hub hub,
+            ChannelNames names,
+            PusherCodec codec,
+            UpdateCodec updates,
+            String eventName,
+            SinkMetrics metrics) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.names = Objects.requireNonNull(names, "names");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.updates = Objects.requireNonNull(updates, "updates");
+        this.eventName = Objects.requireNonNull(eventName, "eventName");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
-    String group = names.groupChannel(u.group, windowMs);
-    String all = names.allChannel(windowMs);
-    publish(group, u, id);
-    publish(all, u, id);
-    publish(ChannelNames.PRIVATE_PREFIX + group, u, id);
-    publish(ChannelNames.PRIVATE_PREFIX + all, u, id);
-  }
 
-  private void publish(String channel, Update u, StreamEntryID id) {
-    if (hub.hasSubscribers(channel)) {
-      hub.publish(channel, frame(channel, u, id, false), null);
-    }
-  }
-
-  @Override
-  public void onEvent(StreamEntryID id, Map<String, String> fields) {
-    metrics.streamEntry();
-    EventEntry event;
-    try {
-      event = EventEntry.fromFields(fields);
-    } catch (IllegalArgumentException e) {
-      metrics.error("bad-stream-entry");
-      LOG.warn("Skipping events stream entry {}: {}", id, e.getMessage());
-      return;
-    }
-    for (String channel : event.channels()) {
-      if (hub.hasSubscribers(channel)) {
-        OutboundFrame frame = OutboundFrame.of(codec.event(event.name(), channel, event.data()));
-        hub.publish(channel, frame, event.exceptSocketId());
-      }
-    }
-  }
-
-  /** The frames of stream entries for one channel, as a resuming client gets them. */
-  List<OutboundFrame> updateFrames(ChannelRoute route, List<StreamEntry> entries) {
-    List<OutboundFrame> frames = new ArrayList<>();
-    for (StreamEntry e : entries) {
-      Update u = decode(e.getID(), e.getFields());
-      if (u != null && route.carries(u.group)) {
-        frames.add(frame(route.name(), u, e.getID(), false));
-      }
-    }
-    return frames;
-  }
-
-  /**
-   * The snapshot frames of one channel: per group, one message per window start among its latest
-   * values (the tags of a group need not be at the same window).
-   *
-   * @param latest group → (name → latest value), from {@code RedisStore.latest}
-   * @param at the stream's position when the snapshot was taken
-   */
-  List<OutboundFrame> snapshotFrames(ChannelRoute route, Map<String, Map<String, String>> latest, StreamEntryID at) {
-    List<OutboundFrame> frames = new ArrayList<>();
-    for (Map.Entry<String, Map<String, String>> group : latest.entrySet()) {
-      Map<Long, List<TagUpdate>> byStart = new TreeMap<>();
-      for (Map.Entry<String, String> value : new TreeMap<>(group.getValue()).entrySet()) {
-        try {
-          TagUpdate t = updates.decodeLatest(value.getKey(), value.getValue().getBytes(StandardCharsets.UTF_8));
-          byStart.computeIfAbsent(t.windowStart(), s -> new ArrayList<>()).add(t);
-        } catch (IllegalArgumentException e) {
-          metrics.error("bad-latest-value");
+    @Override
+    public void onUpdate(long windowMs, StreamEntryID id, Map<String, String> fields) {
+        metrics.streamEntry();
+        Update u = decode(id, fields);
+        if (u == null) {
+            return;
         }
-      }
-      for (Map.Entry<Long, List<TagUpdate>> window : byStart.entrySet()) {
-        GroupUpdate g = new GroupUpdate(group.getKey(), route.windowMs(), window.getKey(), window.getValue());
-        String message = new String(updates.encodeMessage(g), StandardCharsets.UTF_8);
-        Update u = new Update(group.getKey(), message, window.getKey(), null);
-        frames.add(frame(route.name(), u, at, true));
-      }
+        String group = names.groupChannel(u.group, windowMs);
+        String all = names.allChannel(windowMs);
+        publish(group, u, id);
+        publish(all, u, id);
+        publish(ChannelNames.PRIVATE_PREFIX + group, u, id);
+        publish(ChannelNames.PRIVATE_PREFIX + all, u, id);
     }
-    return frames;
-  }
 
-  private OutboundFrame frame(String channel, Update u, StreamEntryID id, boolean snapshot) {
-    byte[] bytes = codec.event(eventName, channel, UpdatePayload.of(id, u.group, u.message, snapshot));
-    String key = u.tagNames == null ? null : channel + '|' + u.tagNames;
-    return new OutboundFrame(bytes, key, u.windowStart, snapshot ? null : id);
-  }
-
-  /** Reads an update entry; null (counted and logged) when it is not one. */
-  private Update decode(StreamEntryID id, Map<String, String> fields) {
-    String group = fields.get(UpdateKeys.FIELD_GROUP);
-    String message = fields.get(UpdateKeys.FIELD_DATA);
-    try {
-      if (group == null || message == null || !ChannelNames.isValid(group)) {
-        throw new IllegalArgumentException("an update entry needs a channel group g and a message d");
-      }
-      GroupUpdate g = updates.decodeMessage(group, message.getBytes(StandardCharsets.UTF_8));
-      StringBuilder tagNames = new StringBuilder();
-      for (TagUpdate t : g.tags()) {
-        tagNames.append(t.name()).append(',');
-      }
-      return new Update(group, message, g.windowStart(), tagNames.toString());
-    } catch (IllegalArgumentException e) {
-      metrics.error("bad-stream-entry");
-      LOG.warn("Skipping update stream entry {}: {}", id, e.getMessage());
-      return null;
+    private void publish(String channel, Update u, StreamEntryID id) {
+        if (hub.hasSubscribers(channel)) {
+            hub.publish(channel, frame(channel, u, id, false), null);
+        }
     }
-  }
 
-  /** A decoded update entry: its group, the job's JSON, its window start, and its tags as a key. */
-  private record Update(String group, String message, long windowStart, String tagNames) {}
+    @Override
+    public void onEvent(StreamEntryID id, Map<String, String> fields) {
+        metrics.streamEntry();
+        EventEntry event;
+        try {
+            event = EventEntry.fromFields(fields);
+        } catch (IllegalArgumentException e) {
+            metrics.error("bad-stream-entry");
+            LOG.warn("Skipping events stream entry {}: {}", id, e.getMessage());
+            return;
+        }
+        for (String channel : event.channels()) {
+            if (hub.hasSubscribers(channel)) {
+                OutboundFrame frame =
+                        OutboundFrame.of(codec.event(event.name(), channel, event.data()));
+                hub.publish(channel, frame, event.exceptSocketId());
+            }
+        }
+    }
+
+    /** The frames of stream entries for one channel, as a resuming client gets them. */
+    List<OutboundFrame> updateFrames(ChannelRoute route, List<StreamEntry> entries) {
+        List<OutboundFrame> frames = new ArrayList<>();
+        for (StreamEntry e : entries) {
+            Update u = decode(e.getID(), e.getFields());
+            if (u != null && route.carries(u.group)) {
+                frames.add(frame(route.name(), u, e.getID(), false));
+            }
+        }
+        return frames;
+    }
+
+    /**
+     * The snapshot frames of one channel: per group, one message per window start among its latest
+     * values (the tags of a group need not be at the same window).
+     *
+     * @param latest group → (name → latest value), from {@code RedisStore.latest}
+     * @param at the stream's position when the snapshot was taken
+     */
+    List<OutboundFrame> snapshotFrames(
+            ChannelRoute route, Map<String, Map<String, String>> latest, StreamEntryID at) {
+        List<OutboundFrame> frames = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> group : latest.entrySet()) {
+            Map<Long, List<TagUpdate>> byStart = new TreeMap<>();
+            for (Map.Entry<String, String> value : new TreeMap<>(group.getValue()).entrySet()) {
+                try {
+                    TagUpdate t =
+                            updates.decodeLatest(
+                                    value.getKey(),
+                                    value.getValue().getBytes(StandardCharsets.UTF_8));
+                    byStart.computeIfAbsent(t.windowStart(), s -> new ArrayList<>()).add(t);
+                } catch (IllegalArgumentException e) {
+                    metrics.error("bad-latest-value");
+                }
+            }
+            for (Map.Entry<Long, List<TagUpdate>> window : byStart.entrySet()) {
+                GroupUpdate g =
+                        new GroupUpdate(
+                                group.getKey(),
+                                route.windowMs(),
+                                window.getKey(),
+                                window.getValue());
+                String message = new String(updates.encodeMessage(g), StandardCharsets.UTF_8);
+                Update u = new Update(group.getKey(), message, window.getKey(), null);
+                frames.add(frame(route.name(), u, at, true));
+            }
+        }
+        return frames;
+    }
+
+    private OutboundFrame frame(String channel, Update u, StreamEntryID id, boolean snapshot) {
+        byte[] bytes =
+                codec.event(eventName, channel, UpdatePayload.of(id, u.group, u.message, snapshot));
+        String key = u.tagNames == null ? null : channel + '|' + u.tagNames;
+        return new OutboundFrame(bytes, key, u.windowStart, snapshot ? null : id);
+    }
+
+    /** Reads an update entry; null (counted and logged) when it is not one. */
+    private Update decode(StreamEntryID id, Map<String, String> fields) {
+        String group = fields.get(UpdateKeys.FIELD_GROUP);
+        String message = fields.get(UpdateKeys.FIELD_DATA);
+        try {
+            if (group == null || message == null || !ChannelNames.isValid(group)) {
+                throw new IllegalArgumentException(
+                        "an update entry needs a channel group g and a message d");
+            }
+            GroupUpdate g = updates.decodeMessage(group, message.getBytes(StandardCharsets.UTF_8));
+            StringBuilder tagNames = new StringBuilder();
+            for (TagUpdate t : g.tags()) {
+                tagNames.append(t.name()).append(',');
+            }
+            return new Update(group, message, g.windowStart(), tagNames.toString());
+        } catch (IllegalArgumentException e) {
+            metrics.error("bad-stream-entry");
+            LOG.warn("Skipping update stream entry {}: {}", id, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * A decoded update entry: its group, the job's JSON, its window start, and its tags as a key.
+     */
+    private record Update(String group, String message, long windowStart, String tagNames) {}
 }

@@ -2,9 +2,11 @@ package io.sluice.websocket.connection;
 
 import io.sluice.websocket.channel.ChannelRoute;
 import io.sluice.websocket.channel.Subscriber;
+
+import redis.clients.jedis.StreamEntryID;
+
 import java.util.ArrayDeque;
 import java.util.List;
-import redis.clients.jedis.StreamEntryID;
 
 /**
  * One connection's subscription to one channel.
@@ -14,61 +16,62 @@ import redis.clients.jedis.StreamEntryID;
  * the catch-up already covered. So a client sees no gap and no repeat between the two.
  */
 final class ChannelSubscription implements Subscriber {
-  private final PusherConnection connection;
-  private final ChannelRoute route;
-  private final int maxPending;
-  private volatile boolean live;
-  private ArrayDeque<OutboundFrame> pending;
+    private final PusherConnection connection;
+    private final ChannelRoute route;
+    private final int maxPending;
+    private volatile boolean live;
+    private ArrayDeque<OutboundFrame> pending;
 
-  ChannelSubscription(PusherConnection connection, ChannelRoute route, boolean catchesUp, int maxPending) {
-    this.connection = connection;
-    this.route = route;
-    this.maxPending = maxPending;
-    this.live = !catchesUp;
-    this.pending = catchesUp ? new ArrayDeque<>() : null;
-  }
+    ChannelSubscription(
+            PusherConnection connection, ChannelRoute route, boolean catchesUp, int maxPending) {
+        this.connection = connection;
+        this.route = route;
+        this.maxPending = maxPending;
+        this.live = !catchesUp;
+        this.pending = catchesUp ? new ArrayDeque<>() : null;
+    }
 
-  ChannelRoute route() {
-    return route;
-  }
+    ChannelRoute route() {
+        return route;
+    }
 
-  @Override
-  public String socketId() {
-    return connection.socketId();
-  }
+    @Override
+    public String socketId() {
+        return connection.socketId();
+    }
 
-  @Override
-  public void deliver(OutboundFrame frame) {
-    if (!live) {
-      synchronized (this) {
+    @Override
+    public void deliver(OutboundFrame frame) {
         if (!live) {
-          if (pending.size() < maxPending) {
-            pending.add(frame);
-          } else if (OutboundFrame.replaceIn(pending, frame)) {
-            connection.conflated();
-          } else {
-            connection.overCapacity();
-          }
-          return;
+            synchronized (this) {
+                if (!live) {
+                    if (pending.size() < maxPending) {
+                        pending.add(frame);
+                    } else if (OutboundFrame.replaceIn(pending, frame)) {
+                        connection.conflated();
+                    } else {
+                        connection.overCapacity();
+                    }
+                    return;
+                }
+            }
         }
-      }
+        connection.enqueue(frame);
     }
-    connection.enqueue(frame);
-  }
 
-  /** Sends the catch-up, then the frames that came meanwhile and are newer than {@code upTo}. */
-  void goLive(List<OutboundFrame> catchUp, StreamEntryID upTo) {
-    for (OutboundFrame f : catchUp) {
-      connection.enqueue(f);
-    }
-    synchronized (this) {
-      for (OutboundFrame f : pending) {
-        if (upTo == null || f.streamId() == null || f.streamId().compareTo(upTo) > 0) {
-          connection.enqueue(f);
+    /** Sends the catch-up, then the frames that came meanwhile and are newer than {@code upTo}. */
+    void goLive(List<OutboundFrame> catchUp, StreamEntryID upTo) {
+        for (OutboundFrame f : catchUp) {
+            connection.enqueue(f);
         }
-      }
-      pending = null;
-      live = true;
+        synchronized (this) {
+            for (OutboundFrame f : pending) {
+                if (upTo == null || f.streamId() == null || f.streamId().compareTo(upTo) > 0) {
+                    connection.enqueue(f);
+                }
+            }
+            pending = null;
+            live = true;
+        }
     }
-  }
 }

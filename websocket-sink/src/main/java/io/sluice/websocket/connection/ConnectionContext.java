@@ -7,6 +7,7 @@ import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.metrics.SinkMetrics;
 import io.sluice.websocket.protocol.PusherCodec;
 import io.sluice.websocket.protocol.Signatures;
+
 import java.util.concurrent.Executor;
 
 /**
@@ -14,12 +15,12 @@ import java.util.concurrent.Executor;
  * subscriptions (run on {@code catchUpExecutor}, off Jetty's I/O threads), and the registry.
  */
 public record ConnectionContext(
-    WebSocketSinkSettings settings,
-    PusherCodec codec,
-    ChannelNames names,
-    Hub hub,
-    Signatures signatures,
-    CatchUp catchUp,
-    Executor catchUpExecutor,
-    ConnectionRegistry registry,
-    SinkMetrics metrics) {}
+        WebSocketSinkSettings settings,
+        PusherCodec codec,
+        ChannelNames names,
+        Hub hub,
+        Signatures signatures,
+        CatchUp catchUp,
+        Executor catchUpExecutor,
+        ConnectionRegistry registry,
+        SinkMetrics metrics) {}

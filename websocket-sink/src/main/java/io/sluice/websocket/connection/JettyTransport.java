@@ -1,12 +1,13 @@
 package io.sluice.websocket.connection;
 
-import java.nio.ByteBuffer;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
+
+import java.nio.ByteBuffer;
 
 /**
  * A Jetty WebSocket session as a {@link Transport}.
@@ -16,26 +17,27 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * client).
  */
 final class JettyTransport implements Transport {
-  private static final int MAX_REASON_BYTES = 120;
-  private final CoreSession core;
+    private static final int MAX_REASON_BYTES = 120;
+    private final CoreSession core;
 
-  JettyTransport(Session session) {
-    this.core = ((WebSocketSession) session).getCoreSession();
-  }
+    JettyTransport(Session session) {
+        this.core = ((WebSocketSession) session).getCoreSession();
+    }
 
-  @Override
-  public void send(byte[] frame, Callback callback) {
-    core.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(frame)), callback, false);
-  }
+    @Override
+    public void send(byte[] frame, Callback callback) {
+        core.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(frame)), callback, false);
+    }
 
-  @Override
-  public void close(int code, String reason) {
-    String r = reason.length() > MAX_REASON_BYTES ? reason.substring(0, MAX_REASON_BYTES) : reason;
-    core.close(code, r, Callback.NOOP);
-  }
+    @Override
+    public void close(int code, String reason) {
+        String r =
+                reason.length() > MAX_REASON_BYTES ? reason.substring(0, MAX_REASON_BYTES) : reason;
+        core.close(code, r, Callback.NOOP);
+    }
 
-  @Override
-  public void abort() {
-    core.abort();
-  }
+    @Override
+    public void abort() {
+        core.abort();
+    }
 }

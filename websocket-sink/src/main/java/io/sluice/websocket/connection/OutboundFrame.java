@@ -1,8 +1,9 @@
 package io.sluice.websocket.connection;
 
+import redis.clients.jedis.StreamEntryID;
+
 import java.util.Deque;
 import java.util.Iterator;
-import redis.clients.jedis.StreamEntryID;
 
 /**
  * A frame on its way to clients: its bytes, made once for every recipient.
@@ -13,33 +14,34 @@ import redis.clients.jedis.StreamEntryID;
  * @param windowStart the window the frame's update is of, to never replace a newer by an older
  * @param streamId the Redis stream entry it came from, or null
  */
-public record OutboundFrame(byte[] bytes, String conflationKey, long windowStart, StreamEntryID streamId) {
-  /** A frame that is never conflated and has no stream position: protocol replies, events. */
-  public static OutboundFrame of(byte[] bytes) {
-    return new OutboundFrame(bytes, null, 0, null);
-  }
-
-  /**
-   * Conflation, the one rule for every queue of frames: puts {@code frame} at the end of
-   * {@code frames} in place of the newest waiting frame it may replace; false (nothing changed)
-   * when there is none.
-   */
-  static boolean replaceIn(Deque<OutboundFrame> frames, OutboundFrame frame) {
-    Iterator<OutboundFrame> it = frames.descendingIterator();
-    while (it.hasNext()) {
-      if (frame.replaces(it.next())) {
-        it.remove();
-        frames.add(frame);
-        return true;
-      }
+public record OutboundFrame(
+        byte[] bytes, String conflationKey, long windowStart, StreamEntryID streamId) {
+    /** A frame that is never conflated and has no stream position: protocol replies, events. */
+    public static OutboundFrame of(byte[] bytes) {
+        return new OutboundFrame(bytes, null, 0, null);
     }
-    return false;
-  }
 
-  /** True when this frame may take the place of {@code older} in a queue. */
-  public boolean replaces(OutboundFrame older) {
-    return conflationKey != null
-        && conflationKey.equals(older.conflationKey)
-        && windowStart >= older.windowStart;
-  }
+    /**
+     * Conflation, the one rule for every queue of frames: puts {@code frame} at the end of {@code
+     * frames} in place of the newest waiting frame it may replace; false (nothing changed) when
+     * there is none.
+     */
+    static boolean replaceIn(Deque<OutboundFrame> frames, OutboundFrame frame) {
+        Iterator<OutboundFrame> it = frames.descendingIterator();
+        while (it.hasNext()) {
+            if (frame.replaces(it.next())) {
+                it.remove();
+                frames.add(frame);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when this frame may take the place of {@code older} in a queue. */
+    public boolean replaces(OutboundFrame older) {
+        return conflationKey != null
+                && conflationKey.equals(older.conflationKey)
+                && windowStart >= older.windowStart;
+    }
 }

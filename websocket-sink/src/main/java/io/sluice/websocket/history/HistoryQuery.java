@@ -1,9 +1,8 @@
 package io.sluice.websocket.history;
 
-import static java.util.Objects.requireNonNull;
-
 import io.sluice.config.SluiceConfig;
 import io.sluice.update.UpdateKeys;
+
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
@@ -11,9 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import static java.util.Objects.requireNonNull;
+
 /**
- * One request to the history API: the windows of one size of a tag, or of every tag under a
- * prefix, whose start lies in [from, to), raw or rolled up into buckets.
+ * One request to the history API: the windows of one size of a tag, or of every tag under a prefix,
+ * whose start lies in [from, to), raw or rolled up into buckets.
  *
  * <p>Parsed from the query parameters by {@link #parse}, which refuses every bad parameter with a
  * message that names it, so that a client sees what to fix rather than an empty answer.
@@ -28,182 +29,221 @@ import java.util.regex.Pattern;
  * @param limit most rows to return
  */
 public record HistoryQuery(
-    String tag,
-    String prefix,
-    long fromMs,
-    long toMs,
-    long windowMs,
-    long bucketMs,
-    HistoryFormat format,
-    int limit) {
+        String tag,
+        String prefix,
+        long fromMs,
+        long toMs,
+        long windowMs,
+        long bucketMs,
+        HistoryFormat format,
+        int limit) {
 
-  /** The readings contract's tag: dot-separated segments of [A-Za-z0-9_-], 1 to 64 characters each. */
-  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_-]{1,64}(\\.[A-Za-z0-9_-]{1,64})*");
+    /**
+     * The readings contract's tag: dot-separated segments of [A-Za-z0-9_-], 1 to 64 characters
+     * each.
+     */
+    private static final Pattern TAG =
+            Pattern.compile("[A-Za-z0-9_-]{1,64}(\\.[A-Za-z0-9_-]{1,64})*");
 
-  private static final int MAX_TAG_LENGTH = 200;
-  private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d{1,18}");
-  private static final String DEFAULT_WINDOW = "1s";
-  // PostgreSQL's timestamptz ends in the year 294276; four-digit years keep every instant printable.
-  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
-  private static final Set<String> PARAMETERS =
-      Set.of("tag", "prefix", "from", "to", "window", "bucket", "format", "limit");
+    private static final int MAX_TAG_LENGTH = 200;
+    private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d{1,18}");
+    private static final String DEFAULT_WINDOW = "1s";
+    // PostgreSQL's timestamptz ends in the year 294276; four-digit years keep every instant
+    // printable.
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final Set<String> PARAMETERS =
+            Set.of("tag", "prefix", "from", "to", "window", "bucket", "format", "limit");
 
-  public HistoryQuery {
-    requireNonNull(format, "format");
-    if ((tag == null) == (prefix == null)) {
-      throw new IllegalArgumentException("exactly one of tag and prefix must be given");
-    }
-  }
-
-  /** Whether the rows are buckets of several stored windows rather than the windows themselves. */
-  public boolean isRollup() {
-    return bucketMs > 0;
-  }
-
-  /**
-   * The query of the given parameters (each name with its values, as they came in the URL).
-   *
-   * @throws BadHistoryQueryException naming the first bad parameter
-   */
-  public static HistoryQuery parse(Map<String, List<String>> parameters, HistorySettings settings) {
-    for (Map.Entry<String, List<String>> p : parameters.entrySet()) {
-      if (!PARAMETERS.contains(p.getKey())) {
-        throw bad("unknown parameter '" + p.getKey() + "'; known: tag, prefix, from, to, window, bucket, format, limit");
-      }
-      if (p.getValue().size() > 1) {
-        throw bad("parameter '" + p.getKey() + "' is given " + p.getValue().size() + " times; give it once");
-      }
-    }
-    String tag = single(parameters, "tag");
-    String prefix = single(parameters, "prefix");
-    if (tag == null && prefix == null) {
-      throw bad("give 'tag' (an exact tag) or 'prefix' (leading segments of tags)");
-    }
-    if (tag != null && prefix != null) {
-      throw bad("give either 'tag' or 'prefix', not both");
-    }
-    if (tag != null) {
-      checkTag("tag", tag);
-    } else {
-      checkTag("prefix", prefix);
+    public HistoryQuery {
+        requireNonNull(format, "format");
+        if ((tag == null) == (prefix == null)) {
+            throw new IllegalArgumentException("exactly one of tag and prefix must be given");
+        }
     }
 
-    long from = instant(parameters, "from");
-    long to = instant(parameters, "to");
-    if (to <= from) {
-      throw bad("'to' (" + Instant.ofEpochMilli(to) + ") must be after 'from' (" + Instant.ofEpochMilli(from) + ")");
-    }
-    long maxRange = settings.maxRange().toMillis();
-    if (to - from > maxRange) {
-      throw bad(
-          "the range from 'from' to 'to' is "
-              + label(to - from)
-              + ", longer than the "
-              + label(maxRange)
-              + " allowed (history.max.range)");
+    /**
+     * Whether the rows are buckets of several stored windows rather than the windows themselves.
+     */
+    public boolean isRollup() {
+        return bucketMs > 0;
     }
 
-    String windowText = single(parameters, "window");
-    long window = duration("window", windowText == null ? DEFAULT_WINDOW : windowText);
-    String bucketText = single(parameters, "bucket");
-    long bucket = bucketText == null ? 0 : duration("bucket", bucketText);
-    if (bucket != 0 && bucket % window != 0) {
-      throw bad("'bucket' (" + bucketText + ") must be a whole multiple of 'window' (" + label(window) + ")");
+    /**
+     * The query of the given parameters (each name with its values, as they came in the URL).
+     *
+     * @throws BadHistoryQueryException naming the first bad parameter
+     */
+    public static HistoryQuery parse(
+            Map<String, List<String>> parameters, HistorySettings settings) {
+        for (Map.Entry<String, List<String>> p : parameters.entrySet()) {
+            if (!PARAMETERS.contains(p.getKey())) {
+                throw bad(
+                        "unknown parameter '"
+                                + p.getKey()
+                                + "'; known: tag, prefix, from, to, window, bucket, format, limit");
+            }
+            if (p.getValue().size() > 1) {
+                throw bad(
+                        "parameter '"
+                                + p.getKey()
+                                + "' is given "
+                                + p.getValue().size()
+                                + " times; give it once");
+            }
+        }
+        String tag = single(parameters, "tag");
+        String prefix = single(parameters, "prefix");
+        if (tag == null && prefix == null) {
+            throw bad("give 'tag' (an exact tag) or 'prefix' (leading segments of tags)");
+        }
+        if (tag != null && prefix != null) {
+            throw bad("give either 'tag' or 'prefix', not both");
+        }
+        if (tag != null) {
+            checkTag("tag", tag);
+        } else {
+            checkTag("prefix", prefix);
+        }
+
+        long from = instant(parameters, "from");
+        long to = instant(parameters, "to");
+        if (to <= from) {
+            throw bad(
+                    "'to' ("
+                            + Instant.ofEpochMilli(to)
+                            + ") must be after 'from' ("
+                            + Instant.ofEpochMilli(from)
+                            + ")");
+        }
+        long maxRange = settings.maxRange().toMillis();
+        if (to - from > maxRange) {
+            throw bad(
+                    "the range from 'from' to 'to' is "
+                            + label(to - from)
+                            + ", longer than the "
+                            + label(maxRange)
+                            + " allowed (history.max.range)");
+        }
+
+        String windowText = single(parameters, "window");
+        long window = duration("window", windowText == null ? DEFAULT_WINDOW : windowText);
+        String bucketText = single(parameters, "bucket");
+        long bucket = bucketText == null ? 0 : duration("bucket", bucketText);
+        if (bucket != 0 && bucket % window != 0) {
+            throw bad(
+                    "'bucket' ("
+                            + bucketText
+                            + ") must be a whole multiple of 'window' ("
+                            + label(window)
+                            + ")");
+        }
+
+        HistoryFormat format = format(single(parameters, "format"));
+        int limit = limit(single(parameters, "limit"), settings.maxRows());
+        return new HistoryQuery(tag, prefix, from, to, window, bucket, format, limit);
     }
 
-    HistoryFormat format = format(single(parameters, "format"));
-    int limit = limit(single(parameters, "limit"), settings.maxRows());
-    return new HistoryQuery(tag, prefix, from, to, window, bucket, format, limit);
-  }
+    private static String single(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
 
-  private static String single(Map<String, List<String>> parameters, String name) {
-    List<String> values = parameters.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
-  }
+    private static void checkTag(String name, String value) {
+        if (value.length() > MAX_TAG_LENGTH || !TAG.matcher(value).matches()) {
+            throw bad(
+                    "'"
+                            + name
+                            + "' must be dot-separated segments of letters, digits, '_' and '-' (1 to 64 each, "
+                            + MAX_TAG_LENGTH
+                            + " in all), like plant1.area03; got '"
+                            + value
+                            + "'");
+        }
+    }
 
-  private static void checkTag(String name, String value) {
-    if (value.length() > MAX_TAG_LENGTH || !TAG.matcher(value).matches()) {
-      throw bad(
-          "'"
-              + name
-              + "' must be dot-separated segments of letters, digits, '_' and '-' (1 to 64 each, "
-              + MAX_TAG_LENGTH
-              + " in all), like plant1.area03; got '"
-              + value
-              + "'");
+    /** Epoch milliseconds, or an ISO-8601 instant such as 2026-11-27T10:00:00Z. */
+    private static long instant(Map<String, List<String>> parameters, String name) {
+        String value = single(parameters, name);
+        if (value == null || value.isBlank()) {
+            throw bad(
+                    "'"
+                            + name
+                            + "' is missing: give an ISO-8601 instant (2026-11-27T10:00:00Z) or epoch milliseconds");
+        }
+        String text = value.trim();
+        Instant instant;
+        try {
+            instant =
+                    EPOCH_MILLIS.matcher(text).matches()
+                            ? Instant.ofEpochMilli(Long.parseLong(text))
+                            : Instant.parse(text);
+        } catch (DateTimeException e) {
+            throw bad(
+                    "'"
+                            + name
+                            + "' ("
+                            + value
+                            + ") is neither an ISO-8601 instant (2026-11-27T10:00:00Z) nor epoch milliseconds");
+        }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw bad("'" + name + "' (" + value + ") must lie between the years 1 and 9999");
+        }
+        return instant.toEpochMilli();
     }
-  }
 
-  /** Epoch milliseconds, or an ISO-8601 instant such as 2026-11-27T10:00:00Z. */
-  private static long instant(Map<String, List<String>> parameters, String name) {
-    String value = single(parameters, name);
-    if (value == null || value.isBlank()) {
-      throw bad("'" + name + "' is missing: give an ISO-8601 instant (2026-11-27T10:00:00Z) or epoch milliseconds");
+    private static long duration(String name, String value) {
+        long ms;
+        try {
+            ms = SluiceConfig.parseDuration(value).toMillis();
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw bad("'" + name + "' (" + value + ") is not a window size like 1s, 1m or 500ms");
+        }
+        if (ms < 1) {
+            throw bad("'" + name + "' (" + value + ") must be at least 1ms");
+        }
+        return ms;
     }
-    String text = value.trim();
-    Instant instant;
-    try {
-      instant =
-          EPOCH_MILLIS.matcher(text).matches()
-              ? Instant.ofEpochMilli(Long.parseLong(text))
-              : Instant.parse(text);
-    } catch (DateTimeException e) {
-      throw bad("'" + name + "' (" + value + ") is neither an ISO-8601 instant (2026-11-27T10:00:00Z) nor epoch milliseconds");
-    }
-    if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-      throw bad("'" + name + "' (" + value + ") must lie between the years 1 and 9999");
-    }
-    return instant.toEpochMilli();
-  }
 
-  private static long duration(String name, String value) {
-    long ms;
-    try {
-      ms = SluiceConfig.parseDuration(value).toMillis();
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw bad("'" + name + "' (" + value + ") is not a window size like 1s, 1m or 500ms");
+    private static HistoryFormat format(String value) {
+        if (value == null) {
+            return HistoryFormat.JSON;
+        }
+        for (HistoryFormat f : HistoryFormat.values()) {
+            if (f.parameterValue().equals(value)) {
+                return f;
+            }
+        }
+        throw bad("'format' (" + value + ") must be json or csv");
     }
-    if (ms < 1) {
-      throw bad("'" + name + "' (" + value + ") must be at least 1ms");
-    }
-    return ms;
-  }
 
-  private static HistoryFormat format(String value) {
-    if (value == null) {
-      return HistoryFormat.JSON;
+    private static int limit(String value, int maxRows) {
+        if (value == null) {
+            return maxRows;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw bad("'limit' (" + value + ") is not a whole number");
+        }
+        if (limit < 1 || limit > maxRows) {
+            throw bad(
+                    "'limit' ("
+                            + value
+                            + ") must be between 1 and "
+                            + maxRows
+                            + " (history.max.rows)");
+        }
+        return limit;
     }
-    for (HistoryFormat f : HistoryFormat.values()) {
-      if (f.parameterValue().equals(value)) {
-        return f;
-      }
-    }
-    throw bad("'format' (" + value + ") must be json or csv");
-  }
 
-  private static int limit(String value, int maxRows) {
-    if (value == null) {
-      return maxRows;
+    private static BadHistoryQueryException bad(String message) {
+        return new BadHistoryQueryException(message);
     }
-    int limit;
-    try {
-      limit = Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw bad("'limit' (" + value + ") is not a whole number");
-    }
-    if (limit < 1 || limit > maxRows) {
-      throw bad("'limit' (" + value + ") must be between 1 and " + maxRows + " (history.max.rows)");
-    }
-    return limit;
-  }
 
-  private static BadHistoryQueryException bad(String message) {
-    return new BadHistoryQueryException(message);
-  }
-
-  /** The size of a window or bucket as the API writes it: 1s, 1m, 500ms. */
-  static String label(long ms) {
-    return UpdateKeys.windowLabel(ms);
-  }
+    /** The size of a window or bucket as the API writes it: 1s, 1m, 500ms. */
+    static String label(long ms) {
+        return UpdateKeys.windowLabel(ms);
+    }
 }

@@ -2,6 +2,7 @@ package io.sluice.websocket.history;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -14,66 +15,69 @@ import java.util.List;
  * form), so that a value read back from either format is the stored double bit for bit.
  */
 final class HistoryRenderer {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String CSV_LINE_END = "\r\n"; // RFC 4180
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String CSV_LINE_END = "\r\n"; // RFC 4180
 
-  private HistoryRenderer() {}
+    private HistoryRenderer() {}
 
-  static String render(HistoryQuery query, HistoryResult result) {
-    return query.format() == HistoryFormat.CSV ? csv(query, result) : json(query, result);
-  }
-
-  /** {@code {"error": message}}, the body of every refused request. */
-  private static String json(HistoryQuery query, HistoryResult result) {
-    List<String> names = HistoryRow.fieldNames(query.isRollup());
-    StringWriter out = new StringWriter();
-    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
-      json.writeStartObject();
-      if (query.tag() != null) {
-        json.writeStringField("tag", query.tag());
-      } else {
-        json.writeStringField("prefix", query.prefix());
-      }
-      json.writeStringField("window", HistoryQuery.label(query.windowMs()));
-      if (query.isRollup()) {
-        json.writeStringField("bucket", HistoryQuery.label(query.bucketMs()));
-      } else {
-        json.writeNullField("bucket");
-      }
-      json.writeNumberField("from", query.fromMs());
-      json.writeNumberField("to", query.toMs());
-      json.writeBooleanField("truncated", result.truncated());
-      json.writeArrayFieldStart("rows");
-      for (HistoryRow row : result.rows()) {
-        json.writeStartObject();
-        List<Object> values = row.fieldValues();
-        for (int i = 0; i < names.size(); i++) {
-          json.writeObjectField(names.get(i), values.get(i));
-        }
-        json.writeEndObject();
-      }
-      json.writeEndArray();
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not fail
+    static String render(HistoryQuery query, HistoryResult result) {
+        return query.format() == HistoryFormat.CSV ? csv(query, result) : json(query, result);
     }
-    return out.toString();
-  }
 
-  /** Tags are letters, digits, '_', '-' and '.', and the rest numbers or quality words: no quoting. */
-  private static String csv(HistoryQuery query, HistoryResult result) {
-    StringBuilder out = new StringBuilder();
-    out.append(String.join(",", HistoryRow.fieldNames(query.isRollup()))).append(CSV_LINE_END);
-    for (HistoryRow row : result.rows()) {
-      List<Object> values = row.fieldValues();
-      for (int i = 0; i < values.size(); i++) {
-        if (i > 0) {
-          out.append(',');
+    /** {@code {"error": message}}, the body of every refused request. */
+    private static String json(HistoryQuery query, HistoryResult result) {
+        List<String> names = HistoryRow.fieldNames(query.isRollup());
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            if (query.tag() != null) {
+                json.writeStringField("tag", query.tag());
+            } else {
+                json.writeStringField("prefix", query.prefix());
+            }
+            json.writeStringField("window", HistoryQuery.label(query.windowMs()));
+            if (query.isRollup()) {
+                json.writeStringField("bucket", HistoryQuery.label(query.bucketMs()));
+            } else {
+                json.writeNullField("bucket");
+            }
+            json.writeNumberField("from", query.fromMs());
+            json.writeNumberField("to", query.toMs());
+            json.writeBooleanField("truncated", result.truncated());
+            json.writeArrayFieldStart("rows");
+            for (HistoryRow row : result.rows()) {
+                json.writeStartObject();
+                List<Object> values = row.fieldValues();
+                for (int i = 0; i < names.size(); i++) {
+                    json.writeObjectField(names.get(i), values.get(i));
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        out.append(values.get(i));
-      }
-      out.append(CSV_LINE_END);
+        return out.toString();
     }
-    return out.toString();
-  }
+
+    /**
+     * Tags are letters, digits, '_', '-' and '.', and the rest numbers or quality words: no
+     * quoting.
+     */
+    private static String csv(HistoryQuery query, HistoryResult result) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.join(",", HistoryRow.fieldNames(query.isRollup()))).append(CSV_LINE_END);
+        for (HistoryRow row : result.rows()) {
+            List<Object> values = row.fieldValues();
+            for (int i = 0; i < values.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                out.append(values.get(i));
+            }
+            out.append(CSV_LINE_END);
+        }
+        return out.toString();
+    }
 }

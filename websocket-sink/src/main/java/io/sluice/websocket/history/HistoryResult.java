@@ -1,8 +1,8 @@
 package io.sluice.websocket.history;
 
-import static java.util.Objects.requireNonNull;
-
 import java.util.List;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The rows of one query, at most its limit.
@@ -10,7 +10,7 @@ import java.util.List;
  * @param truncated whether more rows matched than the limit let through
  */
 public record HistoryResult(List<HistoryRow> rows, boolean truncated) {
-  public HistoryResult {
-    rows = List.copyOf(requireNonNull(rows, "rows"));
-  }
+    public HistoryResult {
+        rows = List.copyOf(requireNonNull(rows, "rows"));
+    }
 }

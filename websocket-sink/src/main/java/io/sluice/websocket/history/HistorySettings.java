@@ -1,9 +1,10 @@
 package io.sluice.websocket.history;
 
-import static java.util.Objects.requireNonNull;
-
 import io.sluice.config.SluiceConfig;
+
 import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The history API's settings: its limits ({@code history.*}) and the database it reads ({@code
@@ -20,52 +21,64 @@ import java.time.Duration;
  * @param jdbcPassword the user's password, empty for none ({@code jdbc.password})
  */
 public record HistorySettings(
-    int maxRows, Duration maxRange, int poolSize, String jdbcUrl, String jdbcUser, String jdbcPassword) {
+        int maxRows,
+        Duration maxRange,
+        int poolSize,
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword) {
 
-  public HistorySettings {
-    requireNonNull(maxRange, "maxRange");
-    requireNonNull(jdbcUrl, "jdbcUrl");
-    requireNonNull(jdbcUser, "jdbcUser");
-    requireNonNull(jdbcPassword, "jdbcPassword");
-    if (maxRows < 1 || poolSize < 1) {
-      throw new IllegalArgumentException(
-          "maxRows and poolSize must be positive: " + maxRows + ", " + poolSize);
+    public HistorySettings {
+        requireNonNull(maxRange, "maxRange");
+        requireNonNull(jdbcUrl, "jdbcUrl");
+        requireNonNull(jdbcUser, "jdbcUser");
+        requireNonNull(jdbcPassword, "jdbcPassword");
+        if (maxRows < 1 || poolSize < 1) {
+            throw new IllegalArgumentException(
+                    "maxRows and poolSize must be positive: " + maxRows + ", " + poolSize);
+        }
+        if (maxRange.toMillis() < 1) {
+            throw new IllegalArgumentException("maxRange must be at least 1 ms: " + maxRange);
+        }
     }
-    if (maxRange.toMillis() < 1) {
-      throw new IllegalArgumentException("maxRange must be at least 1 ms: " + maxRange);
-    }
-  }
 
-  /** Reads the history.* and jdbc.* keys; each bad value is reported with where it came from. */
-  public static HistorySettings from(SluiceConfig config) {
-    int maxRows = config.getPositiveInt("history.max.rows");
-    Duration maxRange = config.getDuration("history.max.range");
-    if (maxRange == null || maxRange.toMillis() < 1) {
-      throw config.invalid("history.max.range", "is not a duration of at least 1 ms (like 7d)");
+    /** Reads the history.* and jdbc.* keys; each bad value is reported with where it came from. */
+    public static HistorySettings from(SluiceConfig config) {
+        int maxRows = config.getPositiveInt("history.max.rows");
+        Duration maxRange = config.getDuration("history.max.range");
+        if (maxRange == null || maxRange.toMillis() < 1) {
+            throw config.invalid(
+                    "history.max.range", "is not a duration of at least 1 ms (like 7d)");
+        }
+        int poolSize = config.getPositiveInt("history.pool.size");
+        String jdbcUrl = config.get("jdbc.url");
+        if (!jdbcUrl.startsWith("jdbc:")) {
+            throw config.invalid(
+                    "jdbc.url",
+                    "is not a JDBC URL; \"embedded\" must be resolved before the history API starts");
+        }
+        return new HistorySettings(
+                maxRows,
+                maxRange,
+                poolSize,
+                jdbcUrl,
+                config.get("jdbc.user"),
+                config.get("jdbc.password"));
     }
-    int poolSize = config.getPositiveInt("history.pool.size");
-    String jdbcUrl = config.get("jdbc.url");
-    if (!jdbcUrl.startsWith("jdbc:")) {
-      throw config.invalid(
-          "jdbc.url", "is not a JDBC URL; \"embedded\" must be resolved before the history API starts");
-    }
-    return new HistorySettings(
-        maxRows, maxRange, poolSize, jdbcUrl, config.get("jdbc.user"), config.get("jdbc.password"));
-  }
 
-  /** Never shows the password, so that the settings can be logged. */
-  @Override
-  public String toString() {
-    return "HistorySettings[maxRows="
-        + maxRows
-        + ", maxRange="
-        + maxRange
-        + ", poolSize="
-        + poolSize
-        + ", jdbcUrl="
-        + jdbcUrl
-        + ", jdbcUser="
-        + jdbcUser
-        + "]";
-  }
+    /** Never shows the password, so that the settings can be logged. */
+    @Override
+    public String toString() {
+        return "HistorySettings[maxRows="
+                + maxRows
+                + ", maxRange="
+                + maxRange
+                + ", poolSize="
+                + poolSize
+                + ", jdbcUrl="
+                + jdbcUrl
+                + ", jdbcUser="
+                + jdbcUser
+                + "]";
+    }
 }

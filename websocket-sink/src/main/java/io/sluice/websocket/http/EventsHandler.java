@@ -1,20 +1,12 @@
 package io.sluice.websocket.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.metrics.SinkMetrics;
 import io.sluice.websocket.stream.EventEntry;
 import io.sluice.websocket.stream.RedisStore;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -25,176 +17,204 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
 /**
- * The Pusher HTTP API's publishing endpoints, mounted at {@code /apps/*}: {@code POST /apps/{app_id}/events} and
- * {@code /batch_events}, so a web app's pusher broadcaster or an official server SDK publishes
- * through this service as through Soketi.
+ * The Pusher HTTP API's publishing endpoints, mounted at {@code /apps/*}: {@code POST
+ * /apps/{app_id}/events} and {@code /batch_events}, so a web app's pusher broadcaster or an
+ * official server SDK publishes through this service as through Soketi.
  *
- * <p>An accepted event goes into the Redis events stream, which every instance reads, so clients
- * of all instances get it. Answers: 200 {@code {}}; 400 bad body; 401 bad signature; 404 unknown
- * app; 405 not POST; 413 data over 10 KB or body too big; 503 Redis away.
+ * <p>An accepted event goes into the Redis events stream, which every instance reads, so clients of
+ * all instances get it. Answers: 200 {@code {}}; 400 bad body; 401 bad signature; 404 unknown app;
+ * 405 not POST; 413 data over 10 KB or body too big; 503 Redis away.
  */
 public final class EventsHandler extends Handler.Abstract {
-  static final int MAX_DATA_BYTES = 10 * 1024;
-  static final int MAX_CHANNELS = 100;
-  static final int MAX_BATCH = 10;
-  static final int MAX_NAME_CHARS = 200;
-  static final int MAX_BODY_BYTES = MAX_BATCH * (MAX_DATA_BYTES + 20 * 1024);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final int MAX_DATA_BYTES = 10 * 1024;
+    static final int MAX_CHANNELS = 100;
+    static final int MAX_BATCH = 10;
+    static final int MAX_NAME_CHARS = 200;
+    static final int MAX_BODY_BYTES = MAX_BATCH * (MAX_DATA_BYTES + 20 * 1024);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final String appId;
-  private final RequestSignature signature;
-  private final RedisStore store;
-  private final String eventsStream;
-  private final SinkMetrics metrics;
-  private final LongSupplier clockSeconds;
+    private final String appId;
+    private final RequestSignature signature;
+    private final RedisStore store;
+    private final String eventsStream;
+    private final SinkMetrics metrics;
+    private final LongSupplier clockSeconds;
 
-  public EventsHandler(
-      String appId,
-      RequestSignature signature,
-      RedisStore store,
-      String eventsStream,
-      SinkMetrics metrics,
-      LongSupplier clockSeconds) {
-    this.appId = Objects.requireNonNull(appId, "appId");
-    this.signature = Objects.requireNonNull(signature, "signature");
-    this.store = Objects.requireNonNull(store, "store");
-    this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.clockSeconds = Objects.requireNonNull(clockSeconds, "clockSeconds");
-  }
+    public EventsHandler(
+            String appId,
+            RequestSignature signature,
+            RedisStore store,
+            String eventsStream,
+            SinkMetrics metrics,
+            LongSupplier clockSeconds) {
+        this.appId = Objects.requireNonNull(appId, "appId");
+        this.signature = Objects.requireNonNull(signature, "signature");
+        this.store = Objects.requireNonNull(store, "store");
+        this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clockSeconds = Objects.requireNonNull(clockSeconds, "clockSeconds");
+    }
 
-  @Override
-  public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    // Mounted at /apps/*: the path within is /{app_id}/events; the signature covers the full path.
-    String[] parts = Request.getPathInContext(request).split("/");
-    if (parts.length != 3 || !(parts[2].equals("events") || parts[2].equals("batch_events"))) {
-      return false;
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        // Mounted at /apps/*: the path within is /{app_id}/events; the signature covers the full
+        // path.
+        String[] parts = Request.getPathInContext(request).split("/");
+        if (parts.length != 3 || !(parts[2].equals("events") || parts[2].equals("batch_events"))) {
+            return false;
+        }
+        String path = request.getHttpURI().getPath();
+        if (!HttpMethod.POST.is(request.getMethod())) {
+            return answer(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Use POST");
+        }
+        if (!parts[1].equals(appId)) {
+            return answer(
+                    response, callback, HttpStatus.NOT_FOUND_404, "Unknown app id " + parts[1]);
+        }
+        long length = request.getLength();
+        if (length > MAX_BODY_BYTES) {
+            return answer(
+                    response,
+                    callback,
+                    HttpStatus.PAYLOAD_TOO_LARGE_413,
+                    "Request body over " + MAX_BODY_BYTES + " bytes");
+        }
+        ByteBuffer buffer = Content.Source.asByteBuffer(request);
+        if (buffer.remaining() > MAX_BODY_BYTES) {
+            return answer(
+                    response,
+                    callback,
+                    HttpStatus.PAYLOAD_TOO_LARGE_413,
+                    "Request body over " + MAX_BODY_BYTES + " bytes");
+        }
+        byte[] body = BufferUtil.toArray(buffer);
+        Map<String, String> params = new HashMap<>();
+        for (Fields.Field f : Request.extractQueryParameters(request)) {
+            params.put(f.getName(), f.getValue());
+        }
+        String problem = signature.problem("POST", path, params, body, clockSeconds.getAsLong());
+        if (problem != null) {
+            metrics.error("http-auth");
+            return answer(response, callback, HttpStatus.UNAUTHORIZED_401, problem);
+        }
+        List<EventEntry> events;
+        try {
+            events = parts[2].equals("events") ? List.of(event(root(body))) : batch(root(body));
+        } catch (BadRequest e) {
+            metrics.error("http-bad-request");
+            return answer(response, callback, e.status, e.getMessage());
+        }
+        try {
+            for (EventEntry e : events) {
+                store.addEvent(eventsStream, e);
+                metrics.httpEvent();
+            }
+        } catch (RuntimeException e) {
+            return answer(
+                    response,
+                    callback,
+                    HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "Redis is unavailable: " + e.getMessage());
+        }
+        metrics.httpStatus(200);
+        JsonResponses.json(response, callback, HttpStatus.OK_200, "{}");
+        return true;
     }
-    String path = request.getHttpURI().getPath();
-    if (!HttpMethod.POST.is(request.getMethod())) {
-      return answer(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Use POST");
-    }
-    if (!parts[1].equals(appId)) {
-      return answer(response, callback, HttpStatus.NOT_FOUND_404, "Unknown app id " + parts[1]);
-    }
-    long length = request.getLength();
-    if (length > MAX_BODY_BYTES) {
-      return answer(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "Request body over " + MAX_BODY_BYTES + " bytes");
-    }
-    ByteBuffer buffer = Content.Source.asByteBuffer(request);
-    if (buffer.remaining() > MAX_BODY_BYTES) {
-      return answer(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "Request body over " + MAX_BODY_BYTES + " bytes");
-    }
-    byte[] body = BufferUtil.toArray(buffer);
-    Map<String, String> params = new HashMap<>();
-    for (Fields.Field f : Request.extractQueryParameters(request)) {
-      params.put(f.getName(), f.getValue());
-    }
-    String problem = signature.problem("POST", path, params, body, clockSeconds.getAsLong());
-    if (problem != null) {
-      metrics.error("http-auth");
-      return answer(response, callback, HttpStatus.UNAUTHORIZED_401, problem);
-    }
-    List<EventEntry> events;
-    try {
-      events = parts[2].equals("events") ? List.of(event(root(body))) : batch(root(body));
-    } catch (BadRequest e) {
-      metrics.error("http-bad-request");
-      return answer(response, callback, e.status, e.getMessage());
-    }
-    try {
-      for (EventEntry e : events) {
-        store.addEvent(eventsStream, e);
-        metrics.httpEvent();
-      }
-    } catch (RuntimeException e) {
-      return answer(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Redis is unavailable: " + e.getMessage());
-    }
-    metrics.httpStatus(200);
-    JsonResponses.json(response, callback, HttpStatus.OK_200, "{}");
-    return true;
-  }
 
-  private boolean answer(Response response, Callback callback, int status, String message) {
-    metrics.httpStatus(status);
-    JsonResponses.error(response, callback, status, message);
-    return true;
-  }
+    private boolean answer(Response response, Callback callback, int status, String message) {
+        metrics.httpStatus(status);
+        JsonResponses.error(response, callback, status, message);
+        return true;
+    }
 
-  private static JsonNode root(byte[] body) throws BadRequest {
-    try {
-      JsonNode root = MAPPER.readTree(body);
-      if (root == null || !root.isObject()) {
-        throw new BadRequest(400, "The body must be a JSON object");
-      }
-      return root;
-    } catch (IOException e) {
-      throw new BadRequest(400, "The body is not JSON");
+    private static JsonNode root(byte[] body) throws BadRequest {
+        try {
+            JsonNode root = MAPPER.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw new BadRequest(400, "The body must be a JSON object");
+            }
+            return root;
+        } catch (IOException e) {
+            throw new BadRequest(400, "The body is not JSON");
+        }
     }
-  }
 
-  private static List<EventEntry> batch(JsonNode root) throws BadRequest {
-    JsonNode batch = root.get("batch");
-    if (batch == null || !batch.isArray() || batch.isEmpty()) {
-      throw new BadRequest(400, "batch must be a non-empty array of events");
+    private static List<EventEntry> batch(JsonNode root) throws BadRequest {
+        JsonNode batch = root.get("batch");
+        if (batch == null || !batch.isArray() || batch.isEmpty()) {
+            throw new BadRequest(400, "batch must be a non-empty array of events");
+        }
+        if (batch.size() > MAX_BATCH) {
+            throw new BadRequest(400, "A batch holds at most " + MAX_BATCH + " events");
+        }
+        List<EventEntry> events = new ArrayList<>();
+        for (JsonNode e : batch) {
+            if (!e.isObject()) {
+                throw new BadRequest(400, "Each batch item must be an event object");
+            }
+            events.add(event(e));
+        }
+        return events;
     }
-    if (batch.size() > MAX_BATCH) {
-      throw new BadRequest(400, "A batch holds at most " + MAX_BATCH + " events");
-    }
-    List<EventEntry> events = new ArrayList<>();
-    for (JsonNode e : batch) {
-      if (!e.isObject()) {
-        throw new BadRequest(400, "Each batch item must be an event object");
-      }
-      events.add(event(e));
-    }
-    return events;
-  }
 
-  private static EventEntry event(JsonNode e) throws BadRequest {
-    JsonNode name = e.get("name");
-    if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
-      throw new BadRequest(400, "name is required");
+    private static EventEntry event(JsonNode e) throws BadRequest {
+        JsonNode name = e.get("name");
+        if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
+            throw new BadRequest(400, "name is required");
+        }
+        if (name.textValue().length() > MAX_NAME_CHARS) {
+            throw new BadRequest(400, "name is longer than " + MAX_NAME_CHARS + " characters");
+        }
+        List<String> channels = new ArrayList<>();
+        JsonNode list = e.get("channels");
+        JsonNode one = e.get("channel");
+        if (list != null && list.isArray()) {
+            list.forEach(c -> channels.add(c.isTextual() ? c.textValue() : ""));
+        } else if (one != null && one.isTextual()) {
+            channels.add(one.textValue());
+        }
+        if (channels.isEmpty() || channels.size() > MAX_CHANNELS) {
+            throw new BadRequest(400, "channels must hold 1 to " + MAX_CHANNELS + " channel names");
+        }
+        for (String c : channels) {
+            if (!ChannelNames.isValid(c)) {
+                throw new BadRequest(400, "Invalid channel name: '" + c + "'");
+            }
+        }
+        JsonNode dataNode = e.get("data");
+        if (dataNode == null || dataNode.isNull()) {
+            throw new BadRequest(400, "data is required");
+        }
+        String data = dataNode.isTextual() ? dataNode.textValue() : dataNode.toString();
+        if (data.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+            throw new BadRequest(413, "data is over " + MAX_DATA_BYTES + " bytes");
+        }
+        JsonNode socket = e.get("socket_id");
+        return new EventEntry(
+                channels,
+                name.textValue(),
+                data,
+                socket != null && socket.isTextual() ? socket.textValue() : null);
     }
-    if (name.textValue().length() > MAX_NAME_CHARS) {
-      throw new BadRequest(400, "name is longer than " + MAX_NAME_CHARS + " characters");
-    }
-    List<String> channels = new ArrayList<>();
-    JsonNode list = e.get("channels");
-    JsonNode one = e.get("channel");
-    if (list != null && list.isArray()) {
-      list.forEach(c -> channels.add(c.isTextual() ? c.textValue() : ""));
-    } else if (one != null && one.isTextual()) {
-      channels.add(one.textValue());
-    }
-    if (channels.isEmpty() || channels.size() > MAX_CHANNELS) {
-      throw new BadRequest(400, "channels must hold 1 to " + MAX_CHANNELS + " channel names");
-    }
-    for (String c : channels) {
-      if (!ChannelNames.isValid(c)) {
-        throw new BadRequest(400, "Invalid channel name: '" + c + "'");
-      }
-    }
-    JsonNode dataNode = e.get("data");
-    if (dataNode == null || dataNode.isNull()) {
-      throw new BadRequest(400, "data is required");
-    }
-    String data = dataNode.isTextual() ? dataNode.textValue() : dataNode.toString();
-    if (data.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
-      throw new BadRequest(413, "data is over " + MAX_DATA_BYTES + " bytes");
-    }
-    JsonNode socket = e.get("socket_id");
-    return new EventEntry(channels, name.textValue(), data, socket != null && socket.isTextual() ? socket.textValue() : null);
-  }
 
-  /** A client error with its status. */
-  private static final class BadRequest extends Exception {
-    final int status;
+    /** A client error with its status. */
+    private static final class BadRequest extends Exception {
+        final int status;
 
-    BadRequest(int status, String message) {
-      super(message, null, false, false);
-      this.status = status;
+        BadRequest(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
     }
-  }
 }

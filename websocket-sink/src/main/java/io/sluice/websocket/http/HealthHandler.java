@@ -2,35 +2,47 @@ package io.sluice.websocket.http;
 
 import io.sluice.websocket.stream.RedisStore;
 import io.sluice.websocket.stream.StreamReader;
-import java.util.Objects;
-import java.util.function.IntSupplier;
+
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import java.util.Objects;
+import java.util.function.IntSupplier;
+
 /**
  * {@code GET /health}: 200 when the service is up and Redis answers and the stream reader is
  * connected, else 503; the body says which part is down.
  */
 public final class HealthHandler extends Handler.Abstract {
-  private final RedisStore store;
-  private final StreamReader reader;
-  private final IntSupplier connections;
+    private final RedisStore store;
+    private final StreamReader reader;
+    private final IntSupplier connections;
 
-  public HealthHandler(RedisStore store, StreamReader reader, IntSupplier connections) {
-    this.store = Objects.requireNonNull(store, "store");
-    this.reader = Objects.requireNonNull(reader, "reader");
-    this.connections = Objects.requireNonNull(connections, "connections");
-  }
+    public HealthHandler(RedisStore store, StreamReader reader, IntSupplier connections) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.reader = Objects.requireNonNull(reader, "reader");
+        this.connections = Objects.requireNonNull(connections, "connections");
+    }
 
-  @Override
-  public boolean handle(Request request, Response response, Callback callback) {
-    boolean redis = store.ping() && reader.isConnected();
-    String body = "{\"status\":\"" + (redis ? "UP" : "DOWN") + "\",\"redis\":\"" + (redis ? "UP" : "DOWN")
-        + "\",\"connections\":" + connections.getAsInt() + "}";
-    JsonResponses.json(response, callback, redis ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503, body);
-    return true;
-  }
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        boolean redis = store.ping() && reader.isConnected();
+        String body =
+                "{\"status\":\""
+                        + (redis ? "UP" : "DOWN")
+                        + "\",\"redis\":\""
+                        + (redis ? "UP" : "DOWN")
+                        + "\",\"connections\":"
+                        + connections.getAsInt()
+                        + "}";
+        JsonResponses.json(
+                response,
+                callback,
+                redis ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
+                body);
+        return true;
+    }
 }

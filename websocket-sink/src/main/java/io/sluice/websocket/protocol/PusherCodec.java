@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -18,114 +19,116 @@ import java.io.UncheckedIOException;
  * Thread-safe.
  */
 public final class PusherCodec {
-  public static final String CONNECTION_ESTABLISHED = "pusher:connection_established";
-  public static final String ERROR = "pusher:error";
-  public static final String PING = "pusher:ping";
-  public static final String PONG = "pusher:pong";
-  public static final String SUBSCRIBE = "pusher:subscribe";
-  public static final String UNSUBSCRIBE = "pusher:unsubscribe";
-  public static final String SUBSCRIPTION_SUCCEEDED = "pusher_internal:subscription_succeeded";
+    public static final String CONNECTION_ESTABLISHED = "pusher:connection_established";
+    public static final String ERROR = "pusher:error";
+    public static final String PING = "pusher:ping";
+    public static final String PONG = "pusher:pong";
+    public static final String SUBSCRIBE = "pusher:subscribe";
+    public static final String UNSUBSCRIBE = "pusher:unsubscribe";
+    public static final String SUBSCRIPTION_SUCCEEDED = "pusher_internal:subscription_succeeded";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
-  private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
 
-  private final byte[] ping = event(PING, null, "{}");
-  private final byte[] pong = event(PONG, null, "{}");
+    private final byte[] ping = event(PING, null, "{}");
+    private final byte[] pong = event(PONG, null, "{}");
 
-  /**
-   * Reads a client's message.
-   *
-   * @throws ProtocolException if it is not JSON, not an object, or has no event name
-   */
-  public PusherMessage decode(String text) throws ProtocolException {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(text);
-    } catch (IOException e) {
-      throw new ProtocolException("malformed", "Malformed message: not JSON");
+    /**
+     * Reads a client's message.
+     *
+     * @throws ProtocolException if it is not JSON, not an object, or has no event name
+     */
+    public PusherMessage decode(String text) throws ProtocolException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new ProtocolException("malformed", "Malformed message: not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new ProtocolException("malformed", "Malformed message: not a JSON object");
+        }
+        JsonNode event = root.get("event");
+        if (event == null || !event.isTextual() || event.textValue().isEmpty()) {
+            throw new ProtocolException("malformed", "Malformed message: no \"event\" name");
+        }
+        JsonNode channel = root.get("channel");
+        return new PusherMessage(
+                event.textValue(),
+                channel != null && channel.isTextual() ? channel.textValue() : null,
+                dataOf(root.get("data")));
     }
-    if (root == null || !root.isObject()) {
-      throw new ProtocolException("malformed", "Malformed message: not a JSON object");
+
+    private static JsonNode dataOf(JsonNode data) throws ProtocolException {
+        if (data == null || data.isNull()) {
+            return EMPTY;
+        }
+        if (data.isTextual()) { // some clients send data as a JSON string
+            if (data.textValue().isBlank()) {
+                return EMPTY;
+            }
+            try {
+                JsonNode parsed = MAPPER.readTree(data.textValue());
+                return parsed != null && parsed.isObject() ? parsed : EMPTY;
+            } catch (IOException e) {
+                throw new ProtocolException("malformed", "Malformed message: \"data\" is not JSON");
+            }
+        }
+        return data.isObject() ? data : EMPTY;
     }
-    JsonNode event = root.get("event");
-    if (event == null || !event.isTextual() || event.textValue().isEmpty()) {
-      throw new ProtocolException("malformed", "Malformed message: no \"event\" name");
+
+    /**
+     * {@code pusher:connection_established} with the socket id and the activity timeout in seconds.
+     */
+    public byte[] connectionEstablished(String socketId, int activityTimeoutSeconds) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("socket_id", socketId);
+        data.put("activity_timeout", activityTimeoutSeconds);
+        return event(CONNECTION_ESTABLISHED, null, data.toString());
     }
-    JsonNode channel = root.get("channel");
-    return new PusherMessage(
-        event.textValue(),
-        channel != null && channel.isTextual() ? channel.textValue() : null,
-        dataOf(root.get("data")));
-  }
 
-  private static JsonNode dataOf(JsonNode data) throws ProtocolException {
-    if (data == null || data.isNull()) {
-      return EMPTY;
+    /** {@code pusher:error}; the code may be null, as the protocol allows. */
+    public byte[] error(Integer code, String message) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        if (code == null) {
+            data.putNull("code");
+        } else {
+            data.put("code", code);
+        }
+        data.put("message", message);
+        return event(ERROR, null, data.toString());
     }
-    if (data.isTextual()) { // some clients send data as a JSON string
-      if (data.textValue().isBlank()) {
-        return EMPTY;
-      }
-      try {
-        JsonNode parsed = MAPPER.readTree(data.textValue());
-        return parsed != null && parsed.isObject() ? parsed : EMPTY;
-      } catch (IOException e) {
-        throw new ProtocolException("malformed", "Malformed message: \"data\" is not JSON");
-      }
+
+    public byte[] subscriptionSucceeded(String channel) {
+        return event(SUBSCRIPTION_SUCCEEDED, channel, "{}");
     }
-    return data.isObject() ? data : EMPTY;
-  }
 
-  /** {@code pusher:connection_established} with the socket id and the activity timeout in seconds. */
-  public byte[] connectionEstablished(String socketId, int activityTimeoutSeconds) {
-    ObjectNode data = JsonNodeFactory.instance.objectNode();
-    data.put("socket_id", socketId);
-    data.put("activity_timeout", activityTimeoutSeconds);
-    return event(CONNECTION_ESTABLISHED, null, data.toString());
-  }
-
-  /** {@code pusher:error}; the code may be null, as the protocol allows. */
-  public byte[] error(Integer code, String message) {
-    ObjectNode data = JsonNodeFactory.instance.objectNode();
-    if (code == null) {
-      data.putNull("code");
-    } else {
-      data.put("code", code);
+    public byte[] ping() {
+        return ping;
     }
-    data.put("message", message);
-    return event(ERROR, null, data.toString());
-  }
 
-  public byte[] subscriptionSucceeded(String channel) {
-    return event(SUBSCRIPTION_SUCCEEDED, channel, "{}");
-  }
-
-  public byte[] ping() {
-    return ping;
-  }
-
-  public byte[] pong() {
-    return pong;
-  }
-
-  /**
-   * A frame {@code {"event":...,"channel":...,"data":"<json as a string>"}}; the channel is left
-   * out when null.
-   */
-  public byte[] event(String event, String channel, String dataJson) {
-    ByteArrayBuilder out = new ByteArrayBuilder(dataJson.length() + 96);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("event", event);
-      if (channel != null) {
-        g.writeStringField("channel", channel);
-      }
-      g.writeStringField("data", dataJson);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public byte[] pong() {
+        return pong;
     }
-    return out.toByteArray();
-  }
+
+    /**
+     * A frame {@code {"event":...,"channel":...,"data":"<json as a string>"}}; the channel is left
+     * out when null.
+     */
+    public byte[] event(String event, String channel, String dataJson) {
+        ByteArrayBuilder out = new ByteArrayBuilder(dataJson.length() + 96);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("event", event);
+            if (channel != null) {
+                g.writeStringField("channel", channel);
+            }
+            g.writeStringField("data", dataJson);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }

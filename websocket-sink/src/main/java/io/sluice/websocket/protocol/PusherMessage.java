@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  *     when there is none
  */
 public record PusherMessage(String event, String channel, JsonNode data) {
-  /** A text field of the data, or null when it is absent or not text. */
-  public String dataText(String field) {
-    JsonNode node = data.get(field);
-    return node != null && node.isTextual() ? node.textValue() : null;
-  }
+    /** A text field of the data, or null when it is absent or not text. */
+    public String dataText(String field) {
+        JsonNode node = data.get(field);
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An event the HTTP API took, as an entry of the events stream, so that every instance reading
- * the stream pushes it to its own clients.
+ * An event the HTTP API took, as an entry of the events stream, so that every instance reading the
+ * stream pushes it to its own clients.
  *
  * @param channels channel names (fields {@value #CHANNELS}, joined by '|', which no channel name
  *     holds)
@@ -16,39 +16,40 @@ import java.util.Map;
  * @param exceptSocketId a socket id not to send it to (field {@value #EXCEPT}, optional)
  */
 public record EventEntry(List<String> channels, String name, String data, String exceptSocketId) {
-  static final String CHANNELS = "c";
-  static final String NAME = "e";
-  static final String DATA = "d";
-  static final String EXCEPT = "x";
+    static final String CHANNELS = "c";
+    static final String NAME = "e";
+    static final String DATA = "d";
+    static final String EXCEPT = "x";
 
-  public EventEntry {
-    channels = List.copyOf(channels);
-  }
-
-  /** The stream entry's fields. */
-  public Map<String, String> toFields() {
-    Map<String, String> f = new HashMap<>();
-    f.put(CHANNELS, String.join("|", channels));
-    f.put(NAME, name);
-    f.put(DATA, data);
-    if (exceptSocketId != null) {
-      f.put(EXCEPT, exceptSocketId);
+    public EventEntry {
+        channels = List.copyOf(channels);
     }
-    return f;
-  }
 
-  /**
-   * Reads an entry's fields.
-   *
-   * @throws IllegalArgumentException if a field is missing
-   */
-  public static EventEntry fromFields(Map<String, String> f) {
-    String c = f.get(CHANNELS);
-    String e = f.get(NAME);
-    String d = f.get(DATA);
-    if (c == null || e == null || d == null) {
-      throw new IllegalArgumentException("an event entry needs the fields c, e and d: " + f.keySet());
+    /** The stream entry's fields. */
+    public Map<String, String> toFields() {
+        Map<String, String> f = new HashMap<>();
+        f.put(CHANNELS, String.join("|", channels));
+        f.put(NAME, name);
+        f.put(DATA, data);
+        if (exceptSocketId != null) {
+            f.put(EXCEPT, exceptSocketId);
+        }
+        return f;
     }
-    return new EventEntry(Arrays.asList(c.split("\\|")), e, d, f.get(EXCEPT));
-  }
+
+    /**
+     * Reads an entry's fields.
+     *
+     * @throws IllegalArgumentException if a field is missing
+     */
+    public static EventEntry fromFields(Map<String, String> f) {
+        String c = f.get(CHANNELS);
+        String e = f.get(NAME);
+        String d = f.get(DATA);
+        if (c == null || e == null || d == null) {
+            throw new IllegalArgumentException(
+                    "an event entry needs the fields c, e and d: " + f.keySet());
+        }
+        return new EventEntry(Arrays.asList(c.split("\\|")), e, d, f.get(EXCEPT));
+    }
 }

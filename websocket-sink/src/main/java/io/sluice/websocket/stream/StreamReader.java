@@ -1,11 +1,5 @@
 package io.sluice.websocket.stream;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,194 +10,205 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
 /**
  * Reads the update streams and the events stream with XREAD BLOCK on one thread of its own, and
  * pushes every entry, in order, into a {@link StreamHandler}.
  *
- * <p>Each instance reads on its own from where the streams ended when it started, so any number
- * of instances can serve from one Redis. When Redis goes away it retries with a growing delay and
- * goes on from the last entry it read: entries written meanwhile are not lost, as long as the
- * streams still hold them.
+ * <p>Each instance reads on its own from where the streams ended when it started, so any number of
+ * instances can serve from one Redis. When Redis goes away it retries with a growing delay and goes
+ * on from the last entry it read: entries written meanwhile are not lost, as long as the streams
+ * still hold them.
  */
 public final class StreamReader extends AbstractLifeCycle {
-  private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
-  private static final long RETRY_MIN_MS = 100;
-  private static final long RETRY_MAX_MS = 5000;
+    private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
+    private static final long RETRY_MIN_MS = 100;
+    private static final long RETRY_MAX_MS = 5000;
 
-  private final URI redisUrl;
-  private final Map<String, Long> updateStreams; // key -> window ms
-  private final String eventsStream;
-  private final Duration block;
-  private final int count;
-  private final StreamHandler handler;
-  private final Map<String, StreamEntryID> positions = new LinkedHashMap<>();
-  private volatile boolean connected;
-  private volatile Jedis jedis;
-  private Thread thread;
+    private final URI redisUrl;
+    private final Map<String, Long> updateStreams; // key -> window ms
+    private final String eventsStream;
+    private final Duration block;
+    private final int count;
+    private final StreamHandler handler;
+    private final Map<String, StreamEntryID> positions = new LinkedHashMap<>();
+    private volatile boolean connected;
+    private volatile Jedis jedis;
+    private Thread thread;
 
-  /**
-   * @param updateStreams the update streams' keys and their window sizes
-   * @param eventsStream the events stream's key
-   */
-  public StreamReader(
-      URI redisUrl,
-      Map<String, Long> updateStreams,
-      String eventsStream,
-      Duration block,
-      int count,
-      StreamHandler handler) {
-    this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
-    this.updateStreams = Map.copyOf(updateStreams);
-    this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
-    this.block = Objects.requireNonNull(block, "block");
-    this.count = count;
-    this.handler = Objects.requireNonNull(handler, "handler");
-  }
-
-  /**
-   * Starts from where the streams end now. When Redis is away at start, the service starts anyway
-   * (clients connect, /health says 503), and the reader takes the streams' ends when it is back.
-   */
-  @Override
-  protected void doStart() throws Exception {
-    try {
-      Jedis j = connect();
-      startAtStreamEnds(j);
-      jedis = j;
-      connected = true;
-    } catch (JedisException e) {
-      LOG.warn("Redis at {} is unreachable ({}); starting anyway and retrying", redisUrl, e.getMessage());
+    /**
+     * @param updateStreams the update streams' keys and their window sizes
+     * @param eventsStream the events stream's key
+     */
+    public StreamReader(
+            URI redisUrl,
+            Map<String, Long> updateStreams,
+            String eventsStream,
+            Duration block,
+            int count,
+            StreamHandler handler) {
+        this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
+        this.updateStreams = Map.copyOf(updateStreams);
+        this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
+        this.block = Objects.requireNonNull(block, "block");
+        this.count = count;
+        this.handler = Objects.requireNonNull(handler, "handler");
     }
-    thread = new Thread(this::run, "stream-reader");
-    thread.setDaemon(true);
-    thread.start();
-    super.doStart();
-  }
 
-  @Override
-  protected void doStop() throws Exception {
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-      Jedis j = jedis;
-      if (j != null) {
-        j.disconnect(); // ends a blocked XREAD at once
-      }
-      t.join(block.toMillis() + 2000);
-    }
-    super.doStop();
-  }
-
-  /** True while the last read or connect succeeded. */
-  public boolean isConnected() {
-    return connected;
-  }
-
-  /** The id of the last entry read from a stream, or 0-0 for none. */
-  public synchronized StreamEntryID position(String streamKey) {
-    StreamEntryID id = positions.get(streamKey);
-    return id != null ? id : new StreamEntryID();
-  }
-
-  private void run() {
-    long retryMs = RETRY_MIN_MS;
-    while (isRunning() || isStarting()) {
-      try {
-        if (jedis == null) {
-          Jedis j = connect();
-          if (positions.isEmpty()) {
-            startAtStreamEnds(j);
-          }
-          jedis = j;
-          if (!connected) {
-            LOG.info("Redis at {} answers; reading the streams", redisUrl);
-          }
-          connected = true;
-          retryMs = RETRY_MIN_MS;
-        }
-        readOnce(jedis);
-      } catch (JedisException e) {
-        if (!isRunning()) {
-          return;
-        }
-        if (connected) {
-          LOG.warn("Redis at {} is unreachable ({}); retrying", redisUrl, e.getMessage());
-        }
-        connected = false;
-        closeQuietly();
+    /**
+     * Starts from where the streams end now. When Redis is away at start, the service starts anyway
+     * (clients connect, /health says 503), and the reader takes the streams' ends when it is back.
+     */
+    @Override
+    protected void doStart() throws Exception {
         try {
-          Thread.sleep(retryMs);
-        } catch (InterruptedException ie) {
-          return;
+            Jedis j = connect();
+            startAtStreamEnds(j);
+            jedis = j;
+            connected = true;
+        } catch (JedisException e) {
+            LOG.warn(
+                    "Redis at {} is unreachable ({}); starting anyway and retrying",
+                    redisUrl,
+                    e.getMessage());
         }
-        retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
-      } catch (RuntimeException e) {
-        // a handler bug must not stop the feed for everyone
-        LOG.error("Failed to push a stream entry; going on with the next", e);
-      }
+        thread = new Thread(this::run, "stream-reader");
+        thread.setDaemon(true);
+        thread.start();
+        super.doStart();
     }
-  }
 
-  private synchronized void startAtStreamEnds(Jedis j) {
-    for (String key : updateStreams.keySet()) {
-      positions.put(key, lastId(j, key));
+    @Override
+    protected void doStop() throws Exception {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            Jedis j = jedis;
+            if (j != null) {
+                j.disconnect(); // ends a blocked XREAD at once
+            }
+            t.join(block.toMillis() + 2000);
+        }
+        super.doStop();
     }
-    positions.put(eventsStream, lastId(j, eventsStream));
-  }
 
-  private void readOnce(Jedis j) {
-    Map<String, StreamEntryID> from;
-    synchronized (this) {
-      from = new LinkedHashMap<>(positions);
+    /** True while the last read or connect succeeded. */
+    public boolean isConnected() {
+        return connected;
     }
-    List<Map.Entry<String, List<StreamEntry>>> read =
-        j.xread(XReadParams.xReadParams().block((int) block.toMillis()).count(count), from);
-    if (read == null) {
-      return;
+
+    /** The id of the last entry read from a stream, or 0-0 for none. */
+    public synchronized StreamEntryID position(String streamKey) {
+        StreamEntryID id = positions.get(streamKey);
+        return id != null ? id : new StreamEntryID();
     }
-    for (Map.Entry<String, List<StreamEntry>> stream : read) {
-      String key = stream.getKey();
-      Long windowMs = updateStreams.get(key);
-      for (StreamEntry entry : stream.getValue()) {
+
+    private void run() {
+        long retryMs = RETRY_MIN_MS;
+        while (isRunning() || isStarting()) {
+            try {
+                if (jedis == null) {
+                    Jedis j = connect();
+                    if (positions.isEmpty()) {
+                        startAtStreamEnds(j);
+                    }
+                    jedis = j;
+                    if (!connected) {
+                        LOG.info("Redis at {} answers; reading the streams", redisUrl);
+                    }
+                    connected = true;
+                    retryMs = RETRY_MIN_MS;
+                }
+                readOnce(jedis);
+            } catch (JedisException e) {
+                if (!isRunning()) {
+                    return;
+                }
+                if (connected) {
+                    LOG.warn("Redis at {} is unreachable ({}); retrying", redisUrl, e.getMessage());
+                }
+                connected = false;
+                closeQuietly();
+                try {
+                    Thread.sleep(retryMs);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
+            } catch (RuntimeException e) {
+                // a handler bug must not stop the feed for everyone
+                LOG.error("Failed to push a stream entry; going on with the next", e);
+            }
+        }
+    }
+
+    private synchronized void startAtStreamEnds(Jedis j) {
+        for (String key : updateStreams.keySet()) {
+            positions.put(key, lastId(j, key));
+        }
+        positions.put(eventsStream, lastId(j, eventsStream));
+    }
+
+    private void readOnce(Jedis j) {
+        Map<String, StreamEntryID> from;
         synchronized (this) {
-          positions.put(key, entry.getID());
+            from = new LinkedHashMap<>(positions);
         }
-        if (windowMs != null) {
-          handler.onUpdate(windowMs, entry.getID(), entry.getFields());
-        } else {
-          handler.onEvent(entry.getID(), entry.getFields());
+        List<Map.Entry<String, List<StreamEntry>>> read =
+                j.xread(XReadParams.xReadParams().block((int) block.toMillis()).count(count), from);
+        if (read == null) {
+            return;
         }
-      }
+        for (Map.Entry<String, List<StreamEntry>> stream : read) {
+            String key = stream.getKey();
+            Long windowMs = updateStreams.get(key);
+            for (StreamEntry entry : stream.getValue()) {
+                synchronized (this) {
+                    positions.put(key, entry.getID());
+                }
+                if (windowMs != null) {
+                    handler.onUpdate(windowMs, entry.getID(), entry.getFields());
+                } else {
+                    handler.onEvent(entry.getID(), entry.getFields());
+                }
+            }
+        }
     }
-  }
 
-  /** The newest entry's id, or 0-0 for an empty or missing stream. */
-  static StreamEntryID lastId(Jedis j, String key) {
-    List<StreamEntry> last = j.xrevrange(key, "+", "-", 1);
-    return last == null || last.isEmpty() ? new StreamEntryID() : last.get(0).getID();
-  }
-
-  private Jedis connect() {
-    Jedis j = new Jedis(
-        redisUrl,
-        DefaultJedisClientConfig.builder()
-            .autoNegotiateProtocol(false)
-            .connectionTimeoutMillis(2000)
-            .socketTimeoutMillis((int) block.toMillis() + 5000)
-            .build());
-    j.ping();
-    return j;
-  }
-
-  private void closeQuietly() {
-    Jedis j = jedis;
-    jedis = null;
-    if (j != null) {
-      try {
-        j.close();
-      } catch (RuntimeException ignored) {
-        // already broken
-      }
+    /** The newest entry's id, or 0-0 for an empty or missing stream. */
+    static StreamEntryID lastId(Jedis j, String key) {
+        List<StreamEntry> last = j.xrevrange(key, "+", "-", 1);
+        return last == null || last.isEmpty() ? new StreamEntryID() : last.get(0).getID();
     }
-  }
+
+    private Jedis connect() {
+        Jedis j =
+                new Jedis(
+                        redisUrl,
+                        DefaultJedisClientConfig.builder()
+                                .autoNegotiateProtocol(false)
+                                .connectionTimeoutMillis(2000)
+                                .socketTimeoutMillis((int) block.toMillis() + 5000)
+                                .build());
+        j.ping();
+        return j;
+    }
+
+    private void closeQuietly() {
+        Jedis j = jedis;
+        jedis = null;
+        if (j != null) {
+            try {
+                j.close();
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+        }
+    }
 }

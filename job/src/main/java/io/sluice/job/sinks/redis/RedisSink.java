@@ -1,13 +1,14 @@
 package io.sluice.job.sinks.redis;
 
-import static java.util.Objects.requireNonNull;
-
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.window.WindowStats;
+
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.api.java.functions.KeySelector;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Writes the job's window statistics to Redis as live updates (issue 3): one stream message per
@@ -25,38 +26,41 @@ import org.apache.flink.api.java.functions.KeySelector;
  * }</pre>
  */
 public final class RedisSink implements Sink<WindowStats> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final RedisSinkOptions options;
+    private final RedisSinkOptions options;
 
-  RedisSink(RedisSinkOptions options) {
-    this.options = requireNonNull(options, "options");
-  }
+    RedisSink(RedisSinkOptions options) {
+        this.options = requireNonNull(options, "options");
+    }
 
-  public static RedisSinkBuilder builder() {
-    return new RedisSinkBuilder();
-  }
+    public static RedisSinkBuilder builder() {
+        return new RedisSinkBuilder();
+    }
 
-  /** A sink with the options of the {@code redis.*} keys; {@code redis.url} must be a real address by now. */
-  public static RedisSink fromConfig(SluiceConfig config) {
-    return builder().withOptions(RedisSinkOptions.fromConfig(config)).build();
-  }
+    /**
+     * A sink with the options of the {@code redis.*} keys; {@code redis.url} must be a real address
+     * by now.
+     */
+    public static RedisSink fromConfig(SluiceConfig config) {
+        return builder().withOptions(RedisSinkOptions.fromConfig(config)).build();
+    }
 
-  @Override
-  public SinkWriter<WindowStats> createWriter(WriterInitContext context) {
-    return new RedisSinkWriter(options, context);
-  }
+    @Override
+    public SinkWriter<WindowStats> createWriter(WriterInitContext context) {
+        return new RedisSinkWriter(options, context);
+    }
 
-  public RedisSinkOptions options() {
-    return options;
-  }
+    public RedisSinkOptions options() {
+        return options;
+    }
 
-  /**
-   * Keys window statistics by their channel group. Put it before the sink ({@code
-   * stats.keyBy(sink.groupKeySelector()).sinkTo(sink)}) so that all tags of a group reach the
-   * same writer and make one message; without it each writer sends its own share of a group.
-   */
-  public KeySelector<WindowStats, String> groupKeySelector() {
-    return new ChannelGroupKeySelector(options.groupDepth());
-  }
+    /**
+     * Keys window statistics by their channel group. Put it before the sink ({@code
+     * stats.keyBy(sink.groupKeySelector()).sinkTo(sink)}) so that all tags of a group reach the
+     * same writer and make one message; without it each writer sends its own share of a group.
+     */
+    public KeySelector<WindowStats, String> groupKeySelector() {
+        return new ChannelGroupKeySelector(options.groupDepth());
+    }
 }
