@@ -33,5 +33,14 @@ CREATE TABLE IF NOT EXISTS window_stats (
   PRIMARY KEY (tag, window_ms, window_start)
 );
 
+-- The rule of io.sluice.update.WindowVersion: does (window_start, revision) supersede the held
+-- (held_start, held_revision)? A later window, or the same window with a revision at least as high
+-- (an equal one is a retry of itself). The history upsert keeps a row only for what supersedes it.
+-- A single expression, so PostgreSQL inlines it; tested against conf/samples/updates/supersedes.tsv.
+CREATE OR REPLACE FUNCTION window_supersedes(
+  window_start timestamptz, revision integer, held_start timestamptz, held_revision integer)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT (window_start, revision) >= (held_start, held_revision) $$;
+
 -- Every tag over a time range (dashboards, rollups of a whole area).
 CREATE INDEX IF NOT EXISTS window_stats_by_time ON window_stats (window_ms, window_start);

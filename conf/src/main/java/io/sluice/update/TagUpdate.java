@@ -56,8 +56,6 @@ public record TagUpdate(
      * same window's later (or equal) revision.
      */
     public boolean supersedes(TagUpdate other) {
-        return windowStart != other.windowStart
-                ? windowStart > other.windowStart
-                : revision >= other.revision;
+        return WindowVersion.supersedes(windowStart, revision, other.windowStart, other.revision);
     }
 }

@@ -80,7 +80,8 @@ class UpdateSamplesContractTest {
                 .containsExactlyInAnyOrder(
                         UpdateSamples.MESSAGE_FILE,
                         UpdateSamples.REVISION_FILE,
-                        UpdateSamples.LATEST_FILE);
+                        UpdateSamples.LATEST_FILE,
+                        WindowVersionVectors.FILE);
         for (String file : onDisk) {
             assertThat(UpdateSamples.bytes(file))
                     .as(file)

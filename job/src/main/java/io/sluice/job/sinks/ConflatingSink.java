@@ -1,6 +1,7 @@
 package io.sluice.job.sinks;
 
 import io.sluice.job.window.WindowStats;
+import io.sluice.update.WindowVersion;
 
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -12,10 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Keeps only the newest revision of each window in a batch before handing the batch to the sink it
- * wraps. PostgreSQL refuses a multi-row upsert that touches one row twice ("ON CONFLICT DO UPDATE
- * command cannot affect row a second time"), which a window and its late revision in one rewritten
- * batch would do; and a superseded revision need not be written at all.
+ * Keeps only the newest revision of each window in a batch ({@link WindowVersion}) before handing
+ * the batch to the sink it wraps. PostgreSQL refuses a multi-row upsert that touches one row twice
+ * ("ON CONFLICT DO UPDATE command cannot affect row a second time"), which a window and its late
+ * revision in one rewritten batch would do; and a superseded revision need not be written at all.
  *
  * <p>A batch goes out when it holds {@code batchSize} windows, when {@code intervalMs} has passed
  * since its first, and on every checkpoint and at the end of input.
@@ -59,7 +60,14 @@ public final class ConflatingSink implements Sink<WindowStats> {
             batch.merge(
                     new WindowKey(w.tag, w.windowMs, w.windowStart),
                     w,
-                    (old, neu) -> neu.revision >= old.revision ? neu : old);
+                    (old, neu) ->
+                            WindowVersion.supersedes(
+                                            neu.windowStart,
+                                            neu.revision,
+                                            old.windowStart,
+                                            old.revision)
+                                    ? neu
+                                    : old);
             if (batch.size() >= batchSize) {
                 emit();
             } else if (!timerSet) {

@@ -8,6 +8,8 @@ import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 
 /**
@@ -31,7 +33,8 @@ public final class HistorySink {
                     + " m2 = EXCLUDED.m2, stddev = EXCLUDED.stddev, twa = EXCLUDED.twa,"
                     + " twa_area = EXCLUDED.twa_area, twa_span_ms = EXCLUDED.twa_span_ms,"
                     + " worst_quality = EXCLUDED.worst_quality, revision = EXCLUDED.revision, updated_at = now()"
-                    + " WHERE window_stats.revision <= EXCLUDED.revision";
+                    + " WHERE window_supersedes(EXCLUDED.window_start, EXCLUDED.revision,"
+                    + " window_stats.window_start, window_stats.revision)";
 
     private HistorySink() {}
 
@@ -42,33 +45,7 @@ public final class HistorySink {
 
     static JdbcSink<WindowStats> jdbc(JobSettings s) {
         return JdbcSink.<WindowStats>builder()
-                .withQueryStatement(
-                        UPSERT,
-                        (ps, w) -> {
-                            ps.setString(1, w.tag);
-                            ps.setInt(2, (int) w.windowMs);
-                            ps.setTimestamp(3, new Timestamp(w.windowStart));
-                            ps.setTimestamp(4, new Timestamp(w.windowEnd()));
-                            ps.setLong(5, w.count);
-                            ps.setLong(6, w.goodCount);
-                            ps.setLong(7, w.uncertainCount);
-                            ps.setLong(8, w.badCount);
-                            ps.setDouble(9, w.sum);
-                            ps.setDouble(10, w.min);
-                            ps.setDouble(11, w.max);
-                            ps.setTimestamp(12, new Timestamp(w.firstTs));
-                            ps.setDouble(13, w.firstValue);
-                            ps.setTimestamp(14, new Timestamp(w.lastTs));
-                            ps.setDouble(15, w.lastValue);
-                            ps.setDouble(16, w.mean);
-                            ps.setDouble(17, w.m2);
-                            ps.setDouble(18, w.stddev());
-                            ps.setDouble(19, w.twa());
-                            ps.setDouble(20, w.twaArea);
-                            ps.setLong(21, w.twaSpanMs);
-                            ps.setString(22, w.worstQuality.wire());
-                            ps.setInt(23, w.revision);
-                        })
+                .withQueryStatement(UPSERT, HistorySink::bind)
                 .withExecutionOptions(
                         JdbcExecutionOptions.builder()
                                 // Batches are cut by ConflatingSink; these only bound what it hands
@@ -86,5 +63,32 @@ public final class HistorySink {
                                 // One multi-row INSERT per batch instead of one statement per row.
                                 .withProperty("reWriteBatchedInserts", "true")
                                 .build());
+    }
+
+    /** Sets the parameters of {@link #UPSERT} to the window's figures. */
+    static void bind(PreparedStatement ps, WindowStats w) throws SQLException {
+        ps.setString(1, w.tag);
+        ps.setInt(2, (int) w.windowMs);
+        ps.setTimestamp(3, new Timestamp(w.windowStart));
+        ps.setTimestamp(4, new Timestamp(w.windowEnd()));
+        ps.setLong(5, w.count);
+        ps.setLong(6, w.goodCount);
+        ps.setLong(7, w.uncertainCount);
+        ps.setLong(8, w.badCount);
+        ps.setDouble(9, w.sum);
+        ps.setDouble(10, w.min);
+        ps.setDouble(11, w.max);
+        ps.setTimestamp(12, new Timestamp(w.firstTs));
+        ps.setDouble(13, w.firstValue);
+        ps.setTimestamp(14, new Timestamp(w.lastTs));
+        ps.setDouble(15, w.lastValue);
+        ps.setDouble(16, w.mean);
+        ps.setDouble(17, w.m2);
+        ps.setDouble(18, w.stddev());
+        ps.setDouble(19, w.twa());
+        ps.setDouble(20, w.twaArea);
+        ps.setLong(21, w.twaSpanMs);
+        ps.setString(22, w.worstQuality.wire());
+        ps.setInt(23, w.revision);
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.websocket.connection;
 
+import io.sluice.update.WindowVersion;
+
 import redis.clients.jedis.StreamEntryID;
 
 import java.util.Deque;
@@ -42,6 +44,6 @@ public record OutboundFrame(
     public boolean replaces(OutboundFrame older) {
         return conflationKey != null
                 && conflationKey.equals(older.conflationKey)
-                && windowStart >= older.windowStart;
+                && WindowVersion.supersedes(windowStart, older.windowStart);
     }
 }

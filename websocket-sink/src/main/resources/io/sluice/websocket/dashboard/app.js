@@ -10,8 +10,8 @@
  * A chart is keyed by window start: it first loads the last MAX_POINTS windows from the history
  * API, buffering the live points that arrive meanwhile, then merges the history rows, the tag's
  * recent live points and the buffer; a point whose window start is already there replaces it when
- * its revision is not older (a late revision, or the same window again), so the seam has no gap
- * and no duplicate.
+ * its revision is not older (a late revision, or the same window again: window-version.js), so the
+ * seam has no gap and no duplicate.
  */
 (function () {
   'use strict';
@@ -90,7 +90,7 @@
         }
         i = lo;
         if (xs[i] === s) {
-          if (r < this.revs[i]) {
+          if (!WindowVersion.supersedes(s, r, xs[i], this.revs[i])) {
             return false; // an older revision of what we have
           }
           this.mins[i] = min; this.maxs[i] = max; this.means[i] = mean; this.revs[i] = r;
@@ -400,7 +400,7 @@
         model.treeDirty = true;
       }
       model.tagUpdates++;
-      if (s > tag.s || (s === tag.s && f[F_R] >= tag.f[F_R])) {
+      if (tag.f === null || WindowVersion.supersedes(s, f[F_R], tag.s, tag.f[F_R])) {
         tag.s = s;
         tag.f = f;
       }

@@ -53,6 +53,7 @@ class DashboardHandlerIT {
                 .contains("<title>Sluice")
                 .contains("/webjars/uplot/dist/uPlot.iife.min.js")
                 .contains("/pusher-lite.js")
+                .contains("/window-version.js")
                 .contains("/app.js");
         assertThat(send("GET", "/index.html").body()).isEqualTo(page.body());
     }
@@ -63,6 +64,7 @@ class DashboardHandlerIT {
                 Map.of(
                                 "/app.js", "text/javascript;charset=utf-8",
                                 "/pusher-lite.js", "text/javascript;charset=utf-8",
+                                "/window-version.js", "text/javascript;charset=utf-8",
                                 "/style.css", "text/css;charset=utf-8")
                         .entrySet()) {
             HttpResponse<String> response = send("GET", file.getKey());

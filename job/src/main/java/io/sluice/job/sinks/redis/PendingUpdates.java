@@ -1,5 +1,7 @@
 package io.sluice.job.sinks.redis;
 
+import io.sluice.update.WindowVersion;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,9 +38,8 @@ final class PendingUpdates {
     record LatestValue(String hashKey, String field, long windowStart, int revision, byte[] value) {
         /** A later window, or the same window's later or equal revision (a retry of itself). */
         boolean supersedes(LatestValue other) {
-            return windowStart != other.windowStart
-                    ? windowStart > other.windowStart
-                    : revision >= other.revision;
+            return WindowVersion.supersedes(
+                    windowStart, revision, other.windowStart, other.revision);
         }
     }
 

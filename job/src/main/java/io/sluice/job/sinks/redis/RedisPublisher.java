@@ -50,8 +50,9 @@ final class RedisPublisher {
 
     /**
      * Sets latest-hash fields only where newer: KEYS[1] is the hash, ARGV holds quadruples (field,
-     * window start, revision, value). A stored value is {@code [s,...,r]}; the new one wins if its
-     * window starts later, or starts at the same time with a revision at least as high. Returns how
+     * window start, revision, value). A stored value is {@code [s,...,r]}; the new one wins by the
+     * rule of {@link io.sluice.update.WindowVersion} (a later window, or the same window with a
+     * revision at least as high), tested against its vectors by {@code LatestScriptIT}. Returns how
      * many fields it set.
      */
     static final String LATEST_SCRIPT =
