@@ -1,0 +1,142 @@
+-- Sluice rollups: the stored windows of window_stats merged into coarser buckets, exactly, from
+-- their partials (never averages of averages). Installed with schema.sql by the one installer,
+-- io.sluice.history.HistorySchema (the job on start, the tests); every statement is idempotent.
+-- The history API (websocket-sink) calls them; see conf/sql/README.md. The merge math is the same
+-- as the job's WindowMath, and both are tested against conf/samples/rollups/.
+--
+-- Each returns one row per tag and bucket, ordered by nothing (order it yourself):
+--   tag, window_start, window_end     the bucket [window_start, window_end)
+--   windows                           how many stored windows it merged
+--   count, good_count, uncertain_count, bad_count, sum, min, max
+--                                     added up, or the extremes
+--   mean                              sum / count
+--   stddev                            population deviation, by Chan's parallel formula in its
+--                                     two-pass form: the sum of the windows' m2 plus each window's
+--                                     count times the square of its mean's distance from the
+--                                     bucket's mean (no catastrophic cancellation when the values
+--                                     are large and their spread small)
+--   twa                               time-weighted average (sample and hold): the summed areas over
+--                                     the summed spans, where the stretches with no stored window
+--                                     (a tag that sent nothing for a while) hold the last value
+--                                     before them: from a window's end to the next window or the
+--                                     bucket's end, and from the bucket's start to its first window
+--                                     when the window before is in an earlier bucket or before the
+--                                     range. So a rollup equals the job's own coarse window.
+--   first_value, last_value           of the earliest and the latest reading
+--   worst_quality                     'good', 'uncertain' or 'bad'
+--   revision                          the highest revision merged
+--
+-- Arguments: the stored window size (window_ms of the rows to merge, e.g. 1000), the range
+-- [range_start, range_end) of window starts, and the bucket length in milliseconds (e.g. 60000);
+-- buckets are aligned to the epoch.
+
+-- The rollup of one tag (include_children false) or of every tag under a prefix, the prefix itself
+-- included (true): 'plant1.area03' takes plant1.area03 and plant1.area03.*, not plant1.area03-x.
+-- The two wrappers below pass include_children as a constant, so that PostgreSQL, which inlines
+-- these functions, keeps only the branch taken: an exact tag walks the primary key to the range;
+-- a prefix walks one stretch of it, [prefix, prefix || '/') ('/' follows '.' in byte order), with a
+-- filter that drops the neighbours inside it ("prefix-x", "prefix_x" sort between).
+CREATE OR REPLACE FUNCTION window_rollup_of(
+  tag_or_prefix text, include_children boolean, window_size_ms integer,
+  range_start timestamptz, range_end timestamptz, bucket_ms bigint)
+RETURNS TABLE (
+  tag text, window_start timestamptz, window_end timestamptz, windows bigint,
+  count bigint, good_count bigint, uncertain_count bigint, bad_count bigint,
+  sum double precision, min double precision, max double precision, mean double precision,
+  stddev double precision, twa double precision, first_value double precision,
+  last_value double precision, worst_quality text, revision integer)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+  WITH in_range AS (
+    SELECT tag, count, good_count, uncertain_count, bad_count, sum, min, max, mean, m2,
+      first_ts, first_value, last_ts, last_value, twa_area, twa_span_ms, revision, worst_quality,
+      (EXTRACT(EPOCH FROM window_start) * 1000)::bigint AS start_ms,
+      (EXTRACT(EPOCH FROM window_end) * 1000)::bigint AS end_ms
+    FROM window_stats
+    WHERE CASE WHEN include_children
+        THEN tag >= tag_or_prefix COLLATE "C" AND tag < (tag_or_prefix || '/') COLLATE "C"
+          AND (tag = tag_or_prefix OR tag >= (tag_or_prefix || '.') COLLATE "C")
+        ELSE tag = tag_or_prefix END
+      AND window_ms = window_size_ms AND window_start >= range_start AND window_start < range_end
+  ), seed AS (
+    -- Each tag's last window before the range: the value it holds into the range.
+    SELECT t.tag, p.end_ms, p.last_value FROM (SELECT DISTINCT tag FROM in_range) t
+    CROSS JOIN LATERAL (
+      SELECT (EXTRACT(EPOCH FROM s.window_end) * 1000)::bigint AS end_ms, s.last_value
+      FROM window_stats s
+      WHERE s.tag = t.tag AND s.window_ms = window_size_ms AND s.window_start < range_start
+      ORDER BY s.window_start DESC LIMIT 1) p
+  ), windows AS (
+    SELECT w.*,
+      CASE worst_quality WHEN 'bad' THEN 2 WHEN 'uncertain' THEN 1 ELSE 0 END AS badness,
+      floor(w.start_ms::numeric / bucket_ms)::bigint * bucket_ms AS bucket_start,
+      coalesce(lag(w.end_ms) OVER t, seed.end_ms) AS prev_end,
+      coalesce(lag(w.last_value) OVER t, seed.last_value) AS prev_last,
+      lead(w.start_ms) OVER t AS next_start
+    FROM in_range w LEFT JOIN seed ON seed.tag = w.tag
+    WINDOW t AS (PARTITION BY w.tag ORDER BY w.start_ms)
+  ), gaps AS (
+    SELECT windows.*,
+      greatest(0, least(coalesce(next_start, bucket_start + bucket_ms),
+        bucket_start + bucket_ms) - end_ms) AS trailing_ms,
+      CASE WHEN prev_end IS NULL OR prev_end > bucket_start THEN 0
+        ELSE start_ms - bucket_start END AS leading_ms
+    FROM windows
+  ), with_bucket_mean AS (
+    SELECT gaps.*,
+      sum(sum) OVER bucket / (sum(count) OVER bucket)::double precision AS bucket_mean
+    FROM gaps WINDOW bucket AS (PARTITION BY tag, bucket_start)
+  )
+  SELECT tag,
+    to_timestamp(0) + bucket_start * interval '1 millisecond',
+    to_timestamp(0) + (bucket_start + bucket_ms) * interval '1 millisecond',
+    count(*),
+    sum(count)::bigint,
+    sum(good_count)::bigint,
+    sum(uncertain_count)::bigint,
+    sum(bad_count)::bigint,
+    sum(sum), min(min), max(max),
+    sum(sum) / sum(count)::double precision,
+    -- M2 = sum of m2_i + sum of count_i * (mean_i - mean)^2; population deviation
+    sqrt((sum(m2) + sum(count * (mean - bucket_mean) * (mean - bucket_mean)))
+      / sum(count)::double precision),
+    (sum(twa_area) + sum(last_value * trailing_ms + coalesce(prev_last, 0) * leading_ms))
+      / (sum(twa_span_ms) + sum(trailing_ms + leading_ms))::double precision,
+    (array_agg(first_value ORDER BY first_ts))[1],
+    (array_agg(last_value ORDER BY last_ts DESC))[1],
+    (ARRAY['good', 'uncertain', 'bad'])[max(badness) + 1],
+    max(revision)
+  FROM with_bucket_mean GROUP BY tag, bucket_start
+$$;
+
+-- One tag's rollup: window_rollup('plant1.area03.pump007.pressure', 1000,
+--   '2026-11-26 10:00Z', '2026-11-26 11:00Z', 60000).
+CREATE OR REPLACE FUNCTION window_rollup(
+  tag_name text, window_size_ms integer, range_start timestamptz, range_end timestamptz,
+  bucket_ms bigint)
+RETURNS TABLE (
+  tag text, window_start timestamptz, window_end timestamptz, windows bigint,
+  count bigint, good_count bigint, uncertain_count bigint, bad_count bigint,
+  sum double precision, min double precision, max double precision, mean double precision,
+  stddev double precision, twa double precision, first_value double precision,
+  last_value double precision, worst_quality text, revision integer)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+  SELECT * FROM window_rollup_of(tag_name, false, window_size_ms, range_start, range_end, bucket_ms)
+$$;
+
+-- Every tag under a prefix, the prefix itself included: window_rollup_under('plant1.area03', 1000,
+--   '2026-11-26 10:00Z', '2026-11-26 11:00Z', 60000).
+CREATE OR REPLACE FUNCTION window_rollup_under(
+  tag_prefix text, window_size_ms integer, range_start timestamptz, range_end timestamptz,
+  bucket_ms bigint)
+RETURNS TABLE (
+  tag text, window_start timestamptz, window_end timestamptz, windows bigint,
+  count bigint, good_count bigint, uncertain_count bigint, bad_count bigint,
+  sum double precision, min double precision, max double precision, mean double precision,
+  stddev double precision, twa double precision, first_value double precision,
+  last_value double precision, worst_quality text, revision integer)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+  SELECT * FROM window_rollup_of(tag_prefix, true, window_size_ms, range_start, range_end, bucket_ms)
+$$;
