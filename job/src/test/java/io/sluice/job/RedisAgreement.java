@@ -2,6 +2,7 @@ package io.sluice.job;
 
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.window.WindowStats;
+import io.sluice.testing.WindowOracle;
 import io.sluice.update.GroupUpdate;
 import io.sluice.update.TagUpdate;
 import io.sluice.update.UpdateCodec;

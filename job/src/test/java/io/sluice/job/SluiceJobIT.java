@@ -9,6 +9,7 @@ import io.sluice.reading.ReadingCodec;
 import io.sluice.simulator.RunSummary;
 import io.sluice.simulator.Simulator;
 import io.sluice.simulator.SimulatorSettings;
+import io.sluice.testing.WindowOracle;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
 

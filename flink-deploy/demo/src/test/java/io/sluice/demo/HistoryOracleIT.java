@@ -1,9 +1,9 @@
 package io.sluice.demo;
 
 import io.sluice.config.SluiceConfig;
-import io.sluice.job.WindowOracle;
 import io.sluice.reading.Reading;
 import io.sluice.reading.ReadingCodec;
+import io.sluice.testing.WindowOracle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

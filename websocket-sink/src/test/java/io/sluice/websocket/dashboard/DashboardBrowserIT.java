@@ -3,13 +3,14 @@ package io.sluice.websocket.dashboard;
 import io.sluice.local.EmbeddedPostgresServer;
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
+import io.sluice.testing.StoredWindows;
+import io.sluice.testing.WindowOracle;
+import io.sluice.testing.WindowOracle.Row;
 import io.sluice.update.GroupUpdate;
 import io.sluice.update.TagUpdate;
 import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
 import io.sluice.websocket.WebSocketSink;
-import io.sluice.websocket.history.WindowPartials;
-import io.sluice.websocket.history.WindowPartials.Partial;
 import io.sluice.websocket.testing.SinkFixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,13 +100,11 @@ class DashboardBrowserIT {
                         + DashboardPage.CHROMIUM
                         + " (apt-get install -y chromium chromium-driver; .ci/run installs them)");
         postgres = new EmbeddedPostgresServer(dir.resolve("pg")).start();
-        List<Partial> history = WindowPartials.of(historyReadings(), SECOND, start -> 0);
+        List<Row> history = WindowOracle.windows(historyReadings(), SECOND, start -> 0);
         try (Connection c =
-                        DriverManager.getConnection(
-                                postgres.jdbcUrl(), postgres.user(), postgres.password());
-                Statement st = c.createStatement()) {
-            st.execute(WindowPartials.schema());
-            WindowPartials.insert(c, history);
+                DriverManager.getConnection(
+                        postgres.jdbcUrl(), postgres.user(), postgres.password())) {
+            StoredWindows.store(c, history);
         }
         fixture = new SinkFixture(dir);
         sink =
@@ -122,7 +120,7 @@ class DashboardBrowserIT {
         // The latest values, as the job's sink keeps them: each tag's last stored window, so the
         // page's
         // snapshot overlaps the history's last row (the chart must not show it twice).
-        for (Partial p : history) {
+        for (Row p : history) {
             if (p.start() == LIVE - SECOND) {
                 String group = UpdateKeys.groupOf(p.tag(), 2);
                 String name = UpdateKeys.nameInGroup(p.tag(), 2);

@@ -4,7 +4,9 @@ import io.sluice.config.SluiceConfig;
 import io.sluice.local.EmbeddedPostgresServer;
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
-import io.sluice.websocket.history.WindowPartials.Partial;
+import io.sluice.testing.StoredWindows;
+import io.sluice.testing.WindowOracle;
+import io.sluice.testing.WindowOracle.Row;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +30,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,21 +82,19 @@ class HistoryApiIT {
     private static Server server;
     private static URI endpoint;
     private static List<Reading> readings;
-    private static List<Partial> windows;
+    private static List<Row> windows;
 
     @BeforeAll
     static void startDatabaseAndServer() throws Exception {
         postgres = new EmbeddedPostgresServer(dataRoot.resolve("pg")).start();
         readings = readings();
         windows =
-                WindowPartials.of(
+                WindowOracle.windows(
                         readings, SECOND, start -> Math.floorMod(start / SECOND, 7) == 0 ? 1 : 0);
         try (Connection c =
-                        DriverManager.getConnection(
-                                postgres.jdbcUrl(), postgres.user(), postgres.password());
-                Statement st = c.createStatement()) {
-            st.execute(WindowPartials.schema());
-            WindowPartials.insert(c, windows);
+                DriverManager.getConnection(
+                        postgres.jdbcUrl(), postgres.user(), postgres.password())) {
+            StoredWindows.store(c, windows);
         }
         HistorySettings settings = HistorySettings.from(config(postgres.jdbcUrl()));
         dataSource = HistoryDataSource.create(settings);
@@ -390,10 +389,9 @@ class HistoryApiIT {
         return all;
     }
 
-    private static List<Map<String, Object>> expectedRaw(
-            Predicate<Partial> which, long from, long to) {
+    private static List<Map<String, Object>> expectedRaw(Predicate<Row> which, long from, long to) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Partial p : windows) {
+        for (Row p : windows) {
             if (which.test(p) && p.start() >= from && p.start() < to) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("tag", p.tag());
@@ -444,7 +442,7 @@ class HistoryApiIT {
         }
         area += held * (minute + MINUTE - t);
         long span = minute + MINUTE - (before != null ? minute : inMinute.get(0).ts);
-        List<Partial> stored =
+        List<Row> stored =
                 windows.stream()
                         .filter(
                                 p ->
@@ -477,7 +475,7 @@ class HistoryApiIT {
                                 .reduce(Quality.GOOD, Quality::worst)
                                 .wire());
         assertThat(bucket.get("revision"))
-                .isEqualTo((long) stored.stream().mapToInt(Partial::revision).max().orElseThrow());
+                .isEqualTo((long) stored.stream().mapToInt(Row::revision).max().orElseThrow());
         assertThat((double) bucket.get("sum")).isCloseTo(sum, relative(sum));
         assertThat((double) bucket.get("mean")).isCloseTo(mean, relative(mean));
         double stddev = Math.sqrt(squares / inMinute.size());

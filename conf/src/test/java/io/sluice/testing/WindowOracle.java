@@ -1,4 +1,4 @@
-package io.sluice.job;
+package io.sluice.testing;
 
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
@@ -10,15 +10,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
  * The windows the job must store, recomputed in plain Java straight from the readings, sharing no
  * code with the job: two-pass mean and deviation, and the time-weighted average integrated over the
- * sorted readings of each window, whatever its size. The history API's tests (flink-deploy/demo)
- * hold the stored windows, raw and rolled up, to it too.
+ * sorted readings of each window, whatever its size. Shared through conf's test-jar: the job's
+ * tests hold the stored windows to it, websocket-sink's and the demo's hold the history API to it
+ * (raw and rolled up), and its rows are what {@link StoredWindows} inserts.
  */
 public final class WindowOracle {
-    /** One expected row. */
+    /** One row of window_stats, with the partials (m2, time-weighted area and span). */
     public record Row(
             String tag,
             long windowMs,
@@ -35,39 +38,64 @@ public final class WindowOracle {
             long lastTs,
             double lastValue,
             double mean,
-            double stddev,
-            double twa,
-            Quality worst) {}
+            double m2,
+            double twaArea,
+            long twaSpanMs,
+            Quality worst,
+            int revision) {
+
+        /** Population standard deviation. */
+        public double stddev() {
+            return Math.sqrt(m2 / count);
+        }
+
+        /** Time-weighted average, sample and hold. */
+        public double twa() {
+            return twaArea / twaSpanMs;
+        }
+    }
 
     private WindowOracle() {}
 
     /**
-     * Rows keyed by tag|windowMs|start, for readings already cleared of late ones; exact duplicates
-     * count once.
+     * Rows keyed by tag|windowMs|start ({@link #key}), of every size, for readings already cleared
+     * of late ones; exact duplicates count once; revision 0.
      */
     public static Map<String, Row> expected(List<Reading> readings, long[] sizesMs) {
-        Map<String, List<Reading>> byTag = new HashMap<>();
+        Map<String, Row> rows = new HashMap<>();
+        for (long size : sizesMs) {
+            for (Row row : windows(readings, size, start -> 0)) {
+                rows.put(key(row.tag(), size, row.start()), row);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The windows of {@code windowMs}, ordered by tag and start; {@code revision} gives each
+     * window's revision from its start.
+     */
+    public static List<Row> windows(
+            List<Reading> readings, long windowMs, ToIntFunction<Long> revision) {
+        Map<String, List<Reading>> byTag = new TreeMap<>();
         Set<Reading> distinct = new LinkedHashSet<>(readings);
         for (Reading r : distinct) {
             byTag.computeIfAbsent(r.tag, t -> new ArrayList<>()).add(r);
         }
-        Map<String, Row> rows = new HashMap<>();
+        List<Row> rows = new ArrayList<>();
         for (List<Reading> list : byTag.values()) {
             list.sort(
                     Comparator.comparingLong((Reading r) -> r.ts)
                             .thenComparingDouble(r -> r.value));
-            for (long size : sizesMs) {
-                int i = 0;
-                while (i < list.size()) {
-                    long start = Math.floorDiv(list.get(i).ts, size) * size;
-                    int j = i;
-                    while (j < list.size() && list.get(j).ts < start + size) {
-                        j++;
-                    }
-                    Row row = window(list, i, j, start, size);
-                    rows.put(key(row.tag(), size, start), row);
-                    i = j;
+            int i = 0;
+            while (i < list.size()) {
+                long start = Math.floorDiv(list.get(i).ts, windowMs) * windowMs;
+                int j = i;
+                while (j < list.size() && list.get(j).ts < start + windowMs) {
+                    j++;
                 }
+                rows.add(window(list, i, j, start, windowMs, revision.applyAsInt(start)));
+                i = j;
             }
         }
         return rows;
@@ -77,7 +105,8 @@ public final class WindowOracle {
         return tag + "|" + windowMs + "|" + start;
     }
 
-    private static Row window(List<Reading> list, int from, int to, long start, long size) {
+    private static Row window(
+            List<Reading> list, int from, int to, long start, long size, int revision) {
         long end = start + size;
         int n = to - from;
         double sum = 0;
@@ -140,8 +169,10 @@ public final class WindowOracle {
                 last.ts,
                 last.value,
                 mean,
-                Math.sqrt(squares / n),
-                area / span,
-                worst);
+                squares,
+                area,
+                span,
+                worst,
+                revision);
     }
 }
