@@ -1,10 +1,10 @@
 -- Sluice rollups: the stored windows of window_stats merged into coarser buckets, exactly, from
 -- their partials (never averages of averages). Installed with schema.sql by the one installer,
 -- io.sluice.history.HistorySchema (the job on start, the tests); every statement is idempotent.
--- The history API (websocket-sink) calls them; see conf/sql/README.md. The merge math is the same
--- as the job's WindowMath, and both are tested against conf/samples/rollups/.
+-- The history API (websocket-sink) calls window_rollup; see conf/sql/README.md. The merge math is
+-- the same as the job's WindowMath, and both are tested against conf/samples/rollups/.
 --
--- Each returns one row per tag and bucket, ordered by nothing (order it yourself):
+-- It returns one row per tag and bucket, ordered by nothing (order it yourself):
 --   tag, window_start, window_end     the bucket [window_start, window_end)
 --   windows                           how many stored windows it merged
 --   count, good_count, uncertain_count, bad_count, sum, min, max
@@ -30,13 +30,16 @@
 -- [range_start, range_end) of window starts, and the bucket length in milliseconds (e.g. 60000);
 -- buckets are aligned to the epoch.
 
--- The rollup of one tag (include_children false) or of every tag under a prefix, the prefix itself
+-- window_rollup(tag_or_prefix, include_children, window_size_ms, range_start, range_end, bucket_ms):
+-- the rollup of one tag (include_children false) or of every tag under a prefix, the prefix itself
 -- included (true): 'plant1.area03' takes plant1.area03 and plant1.area03.*, not plant1.area03-x.
--- The two wrappers below pass include_children as a constant, so that PostgreSQL, which inlines
--- these functions, keeps only the branch taken: an exact tag walks the primary key to the range;
--- a prefix walks one stretch of it, [prefix, prefix || '/') ('/' follows '.' in byte order), with a
--- filter that drops the neighbours inside it ("prefix-x", "prefix_x" sort between).
-CREATE OR REPLACE FUNCTION window_rollup_of(
+--   SELECT * FROM window_rollup('plant1.area03.pump007.pressure', false, 1000,
+--     '2026-11-26 10:00Z', '2026-11-26 11:00Z', 60000) ORDER BY window_start;
+-- Pass include_children as a constant: PostgreSQL inlines the function and keeps only the branch
+-- taken, so an exact tag walks the primary key to the range, and a prefix walks one stretch of it,
+-- [prefix, prefix || '/') ('/' follows '.' in byte order), with a filter that drops the neighbours
+-- inside it ("prefix-x", "prefix_x" sort between).
+CREATE OR REPLACE FUNCTION window_rollup(
   tag_or_prefix text, include_children boolean, window_size_ms integer,
   range_start timestamptz, range_end timestamptz, bucket_ms bigint)
 RETURNS TABLE (
@@ -109,34 +112,3 @@ AS $$
   FROM with_bucket_mean GROUP BY tag, bucket_start
 $$;
 
--- One tag's rollup: window_rollup('plant1.area03.pump007.pressure', 1000,
---   '2026-11-26 10:00Z', '2026-11-26 11:00Z', 60000).
-CREATE OR REPLACE FUNCTION window_rollup(
-  tag_name text, window_size_ms integer, range_start timestamptz, range_end timestamptz,
-  bucket_ms bigint)
-RETURNS TABLE (
-  tag text, window_start timestamptz, window_end timestamptz, windows bigint,
-  count bigint, good_count bigint, uncertain_count bigint, bad_count bigint,
-  sum double precision, min double precision, max double precision, mean double precision,
-  stddev double precision, twa double precision, first_value double precision,
-  last_value double precision, worst_quality text, revision integer)
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-  SELECT * FROM window_rollup_of(tag_name, false, window_size_ms, range_start, range_end, bucket_ms)
-$$;
-
--- Every tag under a prefix, the prefix itself included: window_rollup_under('plant1.area03', 1000,
---   '2026-11-26 10:00Z', '2026-11-26 11:00Z', 60000).
-CREATE OR REPLACE FUNCTION window_rollup_under(
-  tag_prefix text, window_size_ms integer, range_start timestamptz, range_end timestamptz,
-  bucket_ms bigint)
-RETURNS TABLE (
-  tag text, window_start timestamptz, window_end timestamptz, windows bigint,
-  count bigint, good_count bigint, uncertain_count bigint, bad_count bigint,
-  sum double precision, min double precision, max double precision, mean double precision,
-  stddev double precision, twa double precision, first_value double precision,
-  last_value double precision, worst_quality text, revision integer)
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-  SELECT * FROM window_rollup_of(tag_prefix, true, window_size_ms, range_start, range_end, bucket_ms)
-$$;

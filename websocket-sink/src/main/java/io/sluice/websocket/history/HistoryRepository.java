@@ -59,9 +59,10 @@ public final class HistoryRepository {
                     + " ORDER BY tag, window_start LIMIT ?";
 
     /**
-     * Buckets merged from the stored windows by the SQL functions of conf/sql/rollups.sql: {@code
-     * window_rollup} for a tag, {@code window_rollup_under} for a prefix (in place of %s). Their
-     * arguments: the tag or prefix, window size, range start and end, bucket length.
+     * Buckets merged from the stored windows by the SQL function {@code window_rollup} of
+     * conf/sql/rollups.sql: its arguments are the tag or prefix, whether the tags under it count (a
+     * constant in place of %s, so that PostgreSQL plans only that branch), the window size, the
+     * range's start and end, the bucket length.
      */
     private static final String ROLLUP =
             "SELECT tag, "
@@ -71,7 +72,7 @@ public final class HistoryRepository {
                     + " AS window_end_ms, windows,"
                     + " count, good_count, uncertain_count, bad_count, sum, min, max, mean, stddev, twa,"
                     + " first_value, last_value, worst_quality, revision"
-                    + " FROM %s(?, ?, ?, ?, ?) ORDER BY tag, window_start LIMIT ?";
+                    + " FROM window_rollup(?, %s, ?, ?, ?, ?) ORDER BY tag, window_start LIMIT ?";
 
     private final DataSource dataSource;
 
@@ -110,7 +111,7 @@ public final class HistoryRepository {
 
     private HistoryResult rollup(HistoryQuery query) throws SQLException {
         boolean oneTag = query.tag() != null;
-        String sql = String.format(ROLLUP, oneTag ? "window_rollup" : "window_rollup_under");
+        String sql = String.format(ROLLUP, oneTag ? "false" : "true");
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
