@@ -2,10 +2,6 @@ package io.sluice.testing;
 
 import io.sluice.reading.Quality;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,35 +168,7 @@ public final class RollupVectors {
         return cases;
     }
 
-    /** The data rows of a TSV file: no comments, no header. */
     private static List<String[]> rows(String file, int columns) {
-        List<String[]> rows = new ArrayList<>();
-        boolean header = true;
-        for (String line : text(file).split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            if (header) {
-                header = false;
-                continue;
-            }
-            String[] f = line.split("\t");
-            if (f.length != columns) {
-                throw new IllegalStateException(file + ": not " + columns + " columns: " + line);
-            }
-            rows.add(f);
-        }
-        return rows;
-    }
-
-    private static String text(String file) {
-        try (InputStream in = RollupVectors.class.getResourceAsStream(ROOT + file)) {
-            if (in == null) {
-                throw new IllegalStateException(ROOT + file + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SampleTables.rows(ROOT + file, columns);
     }
 }

@@ -1,9 +1,7 @@
 package io.sluice.update;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.sluice.testing.SampleTables;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,33 +41,12 @@ public final class WindowVersionVectors {
 
     private WindowVersionVectors() {}
 
-    /** The file as it is, for a test that hands it to another language. */
-    public static String text() {
-        try (InputStream in = WindowVersionVectors.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Every vector, in file order. */
     public static List<Vector> all() {
         List<Vector> vectors = new ArrayList<>();
-        boolean header = true;
-        for (String line : text().split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            if (header) { // the column names
-                header = false;
-                continue;
-            }
-            String[] f = line.split("\t");
-            if (f.length != 6 || !(f[4].equals("new") || f[4].equals("held"))) {
-                throw new IllegalStateException(RESOURCE + ": not a vector: " + line);
+        for (String[] f : SampleTables.rows(RESOURCE, 6)) {
+            if (!(f[4].equals("new") || f[4].equals("held"))) {
+                throw new IllegalStateException(RESOURCE + ": no winner: " + String.join("\t", f));
             }
             vectors.add(
                     new Vector(
@@ -79,9 +56,6 @@ public final class WindowVersionVectors {
                             Integer.parseInt(f[3]),
                             f[4].equals("new"),
                             f[5]));
-        }
-        if (vectors.isEmpty()) {
-            throw new IllegalStateException(RESOURCE + " holds no vectors");
         }
         return vectors;
     }
