@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.JobSettings;
 import io.sluice.job.sinks.HistorySink;
@@ -65,10 +66,10 @@ final class SluiceJobFull implements Measurement {
         Path checkpoints = SluiceJobRuns.checkpointFolder(LETTER, runId);
         try {
             Map<String, String> more = new HashMap<>(job);
-            more.put("jdbc.url", services.address("jdbc.url"));
-            more.put("jdbc.user", services.address("jdbc.user"));
-            more.put("jdbc.password", services.address("jdbc.password"));
-            more.put("redis.url", services.address("redis.url"));
+            more.put(ConfigKeys.JDBC_URL, services.address(ConfigKeys.JDBC_URL));
+            more.put(ConfigKeys.JDBC_USER, services.address(ConfigKeys.JDBC_USER));
+            more.put(ConfigKeys.JDBC_PASSWORD, services.address(ConfigKeys.JDBC_PASSWORD));
+            more.put(ConfigKeys.REDIS_URL, services.address(ConfigKeys.REDIS_URL));
             SluiceConfig config =
                     SluiceJobRuns.config(topic, parallelism, LETTER, runId, checkpoints, more);
             JobSettings s = JobSettings.fromConfig(config);

@@ -2,6 +2,7 @@ package io.sluice.demo;
 
 import io.sluice.config.ConfigCommandLine;
 import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.local.ServiceStartException;
 
@@ -38,19 +39,19 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--tags",
-            descriptionKey = "simulator.tags",
+            descriptionKey = ConfigKeys.SIMULATOR_TAGS,
             description = "Tags to simulate (default: " + DEMO_TAGS + ").")
     String tags;
 
     @Option(
             names = "--interval-ms",
-            descriptionKey = "simulator.interval.ms",
+            descriptionKey = ConfigKeys.SIMULATOR_INTERVAL_MS,
             description = "Milliseconds between two readings of a tag (default: ${DEFAULT-VALUE}).")
     String intervalMs;
 
     @Option(
             names = "--rate",
-            descriptionKey = "simulator.rate",
+            descriptionKey = ConfigKeys.SIMULATOR_RATE,
             paramLabel = "N|realtime|max",
             description =
                     "Readings per second in all (default: ${DEFAULT-VALUE}: as the tags and interval give).")
@@ -58,33 +59,33 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--port",
-            descriptionKey = "websocket.port",
+            descriptionKey = ConfigKeys.WEBSOCKET_PORT,
             description =
                     "Port of the dashboard and WebSocket endpoint (default: ${DEFAULT-VALUE}).")
     String port;
 
     @Option(
             names = "--flink-ui-port",
-            descriptionKey = "local.flink.rest.port",
+            descriptionKey = ConfigKeys.LOCAL_FLINK_REST_PORT,
             description = "Port of Flink's web UI (default: ${DEFAULT-VALUE}).")
     String flinkUiPort;
 
     @Option(
             names = "--kafka",
-            descriptionKey = "kafka.bootstrap.servers",
+            descriptionKey = ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
             paramLabel = "HOST:PORT",
             description = "Kafka (default: ${DEFAULT-VALUE}).")
     String kafka;
 
     @Option(
             names = "--jdbc-url",
-            descriptionKey = "jdbc.url",
+            descriptionKey = ConfigKeys.JDBC_URL,
             description = "PostgreSQL (default: ${DEFAULT-VALUE}).")
     String jdbcUrl;
 
     @Option(
             names = "--redis-url",
-            descriptionKey = "redis.url",
+            descriptionKey = ConfigKeys.REDIS_URL,
             description = "Redis (default: ${DEFAULT-VALUE}).")
     String redisUrl;
 
@@ -138,8 +139,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The demo's own defaults, where the configuration leaves the file's. */
     static SluiceConfig withDemoDefaults(SluiceConfig config) {
-        return config.sourceOf("simulator.tags").equals("the defaults")
-                ? config.with("simulator.tags", DEMO_TAGS, "the demo's default")
+        return config.sourceOf(ConfigKeys.SIMULATOR_TAGS).equals("the defaults")
+                ? config.with(ConfigKeys.SIMULATOR_TAGS, DEMO_TAGS, "the demo's default")
                 : config;
     }
 
@@ -168,8 +169,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(
                     "sluice-demo: ready in %.1f s; %s tags, a reading every %s ms each%n",
                     (System.nanoTime() - begin) / 1e9,
-                    demo.resolved().get("simulator.tags"),
-                    demo.resolved().get("simulator.interval.ms"));
+                    demo.resolved().get(ConfigKeys.SIMULATOR_TAGS),
+                    demo.resolved().get(ConfigKeys.SIMULATOR_INTERVAL_MS));
             out.println("  Dashboard:   " + demo.dashboardUrl());
             out.println("  Flink UI:    " + demo.flinkUiUrl());
             out.println("  Metrics:     " + demo.dashboardUrl() + "metrics");
