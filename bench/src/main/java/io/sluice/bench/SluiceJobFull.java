@@ -8,6 +8,7 @@ import io.sluice.job.sinks.KafkaSinks;
 import io.sluice.job.sinks.Schema;
 import io.sluice.job.sinks.redis.RedisSink;
 import io.sluice.job.sinks.redis.RedisSinkOptions;
+import io.sluice.update.RedisClients;
 import io.sluice.update.UpdateKeys;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -138,7 +139,7 @@ final class SluiceJobFull implements Measurement {
             // Statistics of an empty table would mislead the planner of the first batches' upserts.
             st.execute("ANALYZE window_stats");
         }
-        try (Jedis jedis = new Jedis(URI.create(redis.redisUrl()))) {
+        try (Jedis jedis = RedisClients.connect(URI.create(redis.redisUrl()))) {
             jedis.flushAll();
         }
         if (!topicsEnsured) {
@@ -193,7 +194,7 @@ final class SluiceJobFull implements Measurement {
      */
     private static int checkRedis(RedisSinkOptions redis, ExpectedWindows expected) {
         int tags = 0;
-        try (Jedis jedis = new Jedis(URI.create(redis.redisUrl()))) {
+        try (Jedis jedis = RedisClients.connect(URI.create(redis.redisUrl()))) {
             for (long size : expected.rows().keySet()) {
                 String pattern = redis.latestPrefix() + ":" + UpdateKeys.windowLabel(size) + ":*";
                 long fields = 0;
