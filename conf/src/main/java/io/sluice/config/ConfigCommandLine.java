@@ -13,6 +13,11 @@ import java.util.function.Function;
  * reads its command line: {@code --conf FILE} is read first, each flag's default comes from the
  * configuration ({@link ConfigDefaultProvider}), and bad usage or configuration is one line on
  * stderr with exit code 2 (1 for a failed run).
+ *
+ * <p>Besides the command's own flags, every key of conf/sluice.properties is a flag of its own
+ * name, {@code --kafka.bootstrap.servers host:9092} or {@code --kafka.bootstrap.servers=host:9092}
+ * (hidden from --help, which says so in its footer): the form {@code flink run} users pass to the
+ * job. A flag given twice takes its last value, as the loader does.
  */
 public final class ConfigCommandLine {
     private ConfigCommandLine() {}
@@ -37,7 +42,9 @@ public final class ConfigCommandLine {
             return 2;
         }
         CommandLine cli = new CommandLine(command.apply(config));
+        addKeyFlags(cli.getCommandSpec(), config);
         cli.setDefaultValueProvider(new ConfigDefaultProvider(config));
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler(
@@ -66,6 +73,25 @@ public final class ConfigCommandLine {
             }
         }
         return result;
+    }
+
+    /**
+     * Adds a hidden {@code --KEY} flag for each configuration key the command has no flag of that
+     * name for; {@link #withFlags} reads it as it reads the command's own.
+     */
+    static void addKeyFlags(CommandSpec spec, SluiceConfig config) {
+        for (String key : config.asMap().keySet()) {
+            String name = "--" + key;
+            if (spec.findOption(name) == null) {
+                spec.addOption(
+                        OptionSpec.builder(name)
+                                .descriptionKey(key)
+                                .paramLabel("VALUE")
+                                .type(String.class)
+                                .hidden(true)
+                                .build());
+            }
+        }
     }
 
     /** The --conf flag, which must be known before the command line is parsed. */
