@@ -1,5 +1,6 @@
 package io.sluice.deploy;
 
+import io.sluice.config.ConfigCommandLine;
 import io.sluice.config.ConfigException;
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
@@ -28,6 +29,7 @@ import org.apache.commons.io.FileUtils;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ import static java.util.Objects.requireNonNull;
  * closed what it started.
  *
  * <pre>
- * java -cp CLASSPATH io.sluice.deploy.LocalJob [--key=value]...   (keys of conf/sluice.properties)
+ * java -cp CLASSPATH io.sluice.deploy.LocalJob [--key=value | --key value]...   (keys of conf/sluice.properties)
  * </pre>
  *
  * <p>As a program it prints {@code key=value} lines (the addresses) and {@code ready} on standard
@@ -75,10 +77,6 @@ public final class LocalJob implements AutoCloseable {
 
     /** Logging configuration in this jar: warnings only, on standard error. */
     static final String LOG_CONFIG = "io/sluice/deploy/local-job-log4j2.xml";
-
-    static final String USAGE =
-            "usage: LocalJob [--key=value]...  (any key of conf/sluice.properties, e.g."
-                    + " --local.flink.rest.port=0 --kafka.bootstrap.servers=embedded)";
 
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
@@ -377,34 +375,18 @@ public final class LocalJob implements AutoCloseable {
     // ------------------------------------------------------------------------------
 
     public static void main(String[] args) {
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                System.out.println(USAGE);
-                return;
-            }
-            if (!arg.startsWith("--")) {
-                System.err.println("local-job: unexpected argument '" + arg + "'");
-                System.err.println(USAGE);
-                System.exit(2);
-            }
-        }
         // Before the first logger exists (this class has none): quiet by default.
         if (System.getProperty("log4j2.configurationFile") == null
                 && System.getProperty("log4j.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", LOG_CONFIG);
         }
-        SluiceConfig config;
-        try {
-            config = SluiceConfig.load(args);
-            restPort(config);
-            taskSlots(config);
-        } catch (ConfigException e) {
-            System.err.println("local-job: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        System.exit(run(config, System.out, System.err));
+        System.exit(
+                ConfigCommandLine.execute(
+                        "local-job",
+                        LocalJobCommand::new,
+                        args,
+                        new PrintWriter(System.out, true),
+                        new PrintWriter(System.err, true)));
     }
 
     /** Starts, reports, runs until a signal or the job's end, stops; returns the exit status. */
