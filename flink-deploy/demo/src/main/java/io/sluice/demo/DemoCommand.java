@@ -95,9 +95,6 @@ public final class DemoCommand implements Callable<Integer> {
             description = "A properties file of your own, over the defaults.")
     String conf;
 
-    @CommandLine.Unmatched
-    String[] keys; // --key=value of any configuration key, read by the loader
-
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private final SluiceConfig defaults;
@@ -124,16 +121,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Any configuration key is a flag too (ConfigCommandLine adds them):
+        // --job.window.sizes=1s,1m.
         SluiceConfig config = ConfigCommandLine.withFlags(withDemoDefaults(defaults), spec);
-        if (keys != null) {
-            for (var flag : SluiceConfig.flagsOf(keys).entrySet()) {
-                if (!config.has(flag.getKey())) {
-                    throw new ConfigException(
-                            "unknown option or key --" + flag.getKey() + " (see --help)");
-                }
-                config = config.with(flag.getKey(), flag.getValue(), "flag --" + flag.getKey());
-            }
-        }
         return run(config, System.out, System.err);
     }
 
