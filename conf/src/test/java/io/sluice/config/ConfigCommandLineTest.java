@@ -68,9 +68,12 @@ class ConfigCommandLineTest {
     }
 
     @Test
-    void keyFlagsStayOutOfTheHelp() {
+    void helpListsConfButNotEachKeyFlag() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("--tags").doesNotContain("--kafka.bootstrap.servers");
+        assertThat(out.toString())
+                .contains(
+                        "--tags", "--conf=FILE", "Any key of conf/sluice.properties is a flag too")
+                .doesNotContain("--kafka.bootstrap.servers ", "--kafka.bootstrap.servers=VALUE");
     }
 
     @Test

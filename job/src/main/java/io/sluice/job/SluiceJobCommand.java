@@ -8,7 +8,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -24,17 +23,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         version = "sluice-job 0.1",
         description =
-                "Runs the Sluice job: readings from Kafka, per-tag windows, into PostgreSQL and Redis.",
-        footer =
-                "Every key of conf/sluice.properties is a flag: --job.parallelism 2,"
-                        + " --kafka.bootstrap.servers=host:9092, ... (or SLUICE_JOB_PARALLELISM in the environment).")
+                "Runs the Sluice job: readings from Kafka, per-tag windows, into PostgreSQL and Redis.")
 final class SluiceJobCommand implements Callable<Integer> {
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A configuration file of your own, over the defaults.")
-    String conf;
-
     @Spec CommandSpec spec;
 
     private final SluiceConfig defaults;

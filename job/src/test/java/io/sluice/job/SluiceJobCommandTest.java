@@ -56,10 +56,10 @@ class SluiceJobCommandTest {
     }
 
     @Test
-    void helpSaysThatEveryKeyIsAFlag() {
+    void helpSaysThatAnyKeyIsAFlag() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString())
                 .contains("Usage: sluice-job")
-                .contains("Every key of conf/sluice.properties is a flag");
+                .contains("Any key of conf/sluice.properties is a flag too");
     }
 }

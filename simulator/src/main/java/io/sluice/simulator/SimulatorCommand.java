@@ -142,12 +142,6 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "Also write every valid reading to this NDJSON file.")
     String copyTo;
 
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A properties file of your own, over the defaults.")
-    String conf;
-
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private final SluiceConfig defaults;

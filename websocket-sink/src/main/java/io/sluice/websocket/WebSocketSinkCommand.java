@@ -84,12 +84,6 @@ public final class WebSocketSinkCommand implements Callable<Integer> {
             description = "Most connections at once (default: ${DEFAULT-VALUE}).")
     String maxConnections;
 
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A properties file of your own, over the defaults.")
-    String conf;
-
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private final SluiceConfig defaults;

@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,10 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
         sortOptions = false,
         description =
                 "Runs Kafka, PostgreSQL, Redis, the Flink job, websocket-sink and the simulator on this machine.",
-        footer = {
-            "Any key of conf/sluice.properties can be set too: --key=value, or SLUICE_KEY in the environment.",
-            "A service given a real address (--kafka, --jdbc-url, --redis-url) is used instead of the embedded one."
-        })
+        footer =
+                "A service given a real address (--kafka, --jdbc-url, --redis-url) is used instead of the embedded one.")
 public final class DemoCommand implements Callable<Integer> {
     /** Tags the demo simulates unless told otherwise: 2,000 tags at 10 readings/s each. */
     static final String DEMO_TAGS = "2000";
@@ -89,12 +86,6 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Redis (default: ${DEFAULT-VALUE}).")
     String redisUrl;
 
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A properties file of your own, over the defaults.")
-    String conf;
-
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private final SluiceConfig defaults;
@@ -107,16 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final String LOG_CONFIG = "io/sluice/demo/demo-log4j2.properties";
 
     public static void main(String[] args) {
-        if (System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
-        System.exit(
-                ConfigCommandLine.execute(
-                        "sluice-demo",
-                        DemoCommand::new,
-                        args,
-                        new PrintWriter(System.out, true),
-                        new PrintWriter(System.err, true)));
+        System.exit(ConfigCommandLine.main("sluice-demo", LOG_CONFIG, DemoCommand::new, args));
     }
 
     @Override

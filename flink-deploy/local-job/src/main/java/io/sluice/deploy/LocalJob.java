@@ -29,7 +29,6 @@ import org.apache.commons.io.FileUtils;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -375,18 +374,7 @@ public final class LocalJob implements AutoCloseable {
     // ------------------------------------------------------------------------------
 
     public static void main(String[] args) {
-        // Before the first logger exists (this class has none): quiet by default.
-        if (System.getProperty("log4j2.configurationFile") == null
-                && System.getProperty("log4j.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
-        System.exit(
-                ConfigCommandLine.execute(
-                        "local-job",
-                        LocalJobCommand::new,
-                        args,
-                        new PrintWriter(System.out, true),
-                        new PrintWriter(System.err, true)));
+        System.exit(ConfigCommandLine.main("local-job", LOG_CONFIG, LocalJobCommand::new, args));
     }
 
     /** Starts, reports, runs until a signal or the job's end, stops; returns the exit status. */

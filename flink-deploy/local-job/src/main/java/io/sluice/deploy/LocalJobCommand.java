@@ -5,7 +5,6 @@ import io.sluice.config.SluiceConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -17,17 +16,8 @@ import java.util.concurrent.Callable;
         version = "sluice-local-job 0.1",
         description =
                 "The Sluice job on a local MiniCluster with Flink's web UI, against the embedded"
-                        + " Kafka, PostgreSQL and Redis (or real ones, where configured).",
-        footer =
-                "Every key of conf/sluice.properties is a flag: --local.flink.rest.port=0,"
-                        + " --kafka.bootstrap.servers host:9092, ... (or SLUICE_KEY in the environment).")
+                        + " Kafka, PostgreSQL and Redis (or real ones, where configured).")
 final class LocalJobCommand implements Callable<Integer> {
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A configuration file of your own, over the defaults.")
-    String conf;
-
     @Spec CommandSpec spec;
 
     private final SluiceConfig defaults;

@@ -117,6 +117,11 @@ public final class LocalServices implements AutoCloseable {
      * local.data.dir} for where embedded data goes).
      */
     public static LocalServices start(SluiceConfig config, Set<Service> wanted) {
+        return builder(config).services(wanted).start();
+    }
+
+    /** A builder with the addresses and the data folder of a Sluice configuration. */
+    public static Builder builder(SluiceConfig config) {
         Builder b =
                 builder()
                         .kafkaBootstrapServers(config.get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS))
@@ -124,13 +129,11 @@ public final class LocalServices implements AutoCloseable {
                                 config.get(ConfigKeys.JDBC_URL),
                                 config.get(ConfigKeys.JDBC_USER),
                                 config.get(ConfigKeys.JDBC_PASSWORD))
-                        .redisUrl(config.get(ConfigKeys.REDIS_URL))
-                        .services(wanted);
-        if (config.asMap().containsKey(ConfigKeys.LOCAL_DATA_DIR)
-                && config.isSet(ConfigKeys.LOCAL_DATA_DIR)) {
+                        .redisUrl(config.get(ConfigKeys.REDIS_URL));
+        if (config.has(ConfigKeys.LOCAL_DATA_DIR) && config.isSet(ConfigKeys.LOCAL_DATA_DIR)) {
             b.dataDirectory(Path.of(config.get(ConfigKeys.LOCAL_DATA_DIR)));
         }
-        return b.build().start();
+        return b;
     }
 
     /** True if the address is the word {@value #EMBEDDED} (in any case). */

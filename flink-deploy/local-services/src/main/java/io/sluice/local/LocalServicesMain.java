@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,8 +56,8 @@ import java.util.concurrent.CountDownLatch;
         description = "Embedded Kafka, PostgreSQL and Redis in a process of their own.",
         footer =
                 "Prints key=value lines and 'ready' on stdout; runs until SIGTERM/SIGINT or the end"
-                        + " of stdin. Any key of conf/sluice.properties is a flag too"
-                        + " (--redis.url=redis://host:6379 uses that server instead of an embedded one).")
+                        + " of stdin. A configured address (--redis.url=redis://host:6379) is used"
+                        + " instead of an embedded server.")
 public final class LocalServicesMain implements Callable<Integer> {
     /** Logging configuration in this jar: warnings only, on standard error. */
     static final String LOG_CONFIG = "io/sluice/local/local-services-log4j2.xml";
@@ -104,12 +103,6 @@ public final class LocalServicesMain implements Callable<Integer> {
             description = "The servers' INFO logs on standard error.")
     boolean verbose;
 
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A configuration file of your own.")
-    String conf;
-
     @Spec CommandSpec spec;
 
     private final SluiceConfig defaults;
@@ -119,18 +112,8 @@ public final class LocalServicesMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Before the first logger exists (no static loggers in this class): quiet by default.
-        if (System.getProperty("log4j2.configurationFile") == null
-                && System.getProperty("log4j.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
         System.exit(
-                ConfigCommandLine.execute(
-                        "local-services",
-                        LocalServicesMain::new,
-                        args,
-                        new PrintWriter(System.out, true),
-                        new PrintWriter(System.err, true)));
+                ConfigCommandLine.main("local-services", LOG_CONFIG, LocalServicesMain::new, args));
     }
 
     @Override
@@ -184,20 +167,9 @@ public final class LocalServicesMain implements Callable<Integer> {
 
     /** Starts, reports, waits, stops; returns the exit status. */
     static int run(Options options, InputStream stdin, PrintStream out, PrintStream err) {
-        SluiceConfig c = options.config;
         LocalServices.Builder builder =
-                LocalServices.builder()
-                        .kafkaBootstrapServers(c.get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS))
-                        .jdbc(
-                                c.get(ConfigKeys.JDBC_URL),
-                                c.get(ConfigKeys.JDBC_USER),
-                                c.get(ConfigKeys.JDBC_PASSWORD))
-                        .redisUrl(c.get(ConfigKeys.REDIS_URL))
-                        .services(options.services);
+                LocalServices.builder(options.config).services(options.services);
         options.ports.forEach(builder::port);
-        if (c.isSet(ConfigKeys.LOCAL_DATA_DIR)) {
-            builder.dataDirectory(Path.of(c.get(ConfigKeys.LOCAL_DATA_DIR)));
-        }
         LocalServices services = builder.build();
         // SIGTERM/SIGINT: the JVM runs this hook, which stops the services and deletes the folder.
         Thread hook = new Thread(services::close, "local-services-stopper");
