@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 
 import org.HdrHistogram.Histogram;
@@ -163,7 +164,7 @@ public final class FanoutBench {
             Path target,
             List<String> jvm)
             throws Exception {
-        String redisUrl = redis.address("redis.url");
+        String redisUrl = redis.address(ConfigKeys.REDIS_URL);
         redisPid =
                 ProcessHandle.of(redis.pid()).stream()
                         .flatMap(ProcessHandle::descendants)

@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.update.RedisClients;
 import io.sluice.update.UpdateKeys;
 
 import org.eclipse.jetty.client.HttpClient;
@@ -154,7 +155,7 @@ abstract class FanoutPublisher implements AutoCloseable {
 
         Redis(int tags, URI redisUrl) {
             super(tags);
-            jedis = new Jedis(redisUrl);
+            jedis = RedisClients.connect(redisUrl);
         }
 
         @Override

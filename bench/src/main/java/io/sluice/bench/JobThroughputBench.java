@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.simulator.SimulatorSettings;
 
@@ -119,7 +120,7 @@ public final class JobThroughputBench {
                             selected.put(letter, m);
                         }
                     });
-            String bootstrap = broker.address("kafka.bootstrap.servers");
+            String bootstrap = broker.address(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS);
             SimulatorSettings s =
                     SimulatorThroughputBench.settings(bootstrap, TOPIC, TAGS, records);
             System.out.printf(
@@ -157,7 +158,7 @@ public final class JobThroughputBench {
                 System.out.printf(
                         "(c) PostgreSQL %s and Redis %s in the services process; history upserts in batches of 1,000"
                                 + " (reWriteBatchedInserts)%n",
-                        broker.address("jdbc.url"), broker.address("redis.url"));
+                        broker.address(ConfigKeys.JDBC_URL), broker.address(ConfigKeys.REDIS_URL));
             }
 
             // Pre-load once, through the simulator's own path (topic preflight, generator,

@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.reading.ReadingCodec;
 import io.sluice.simulator.ProducerFactory;
@@ -47,7 +48,7 @@ public final class SimulatorThroughputBench {
         int tags = Integer.parseInt(flags.getOrDefault("tags", "10000"));
 
         try (ServicesProcess broker = ServicesProcess.start("2g", "kafka")) {
-            String bootstrap = broker.address("kafka.bootstrap.servers");
+            String bootstrap = broker.address(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS);
             System.out.printf(
                     "broker: own JVM (pid %d) at %s; %,d records a run, %d tags, 4 partitions, %d rounds%n",
                     broker.pid(), bootstrap, records, tags, rounds);
@@ -109,19 +110,19 @@ public final class SimulatorThroughputBench {
                 SluiceConfig.load(
                         Map.of(),
                         Map.of(
-                                "kafka.bootstrap.servers",
+                                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
                                 bootstrap,
-                                "kafka.topic.partitions",
+                                ConfigKeys.KAFKA_TOPIC_PARTITIONS,
                                 "4",
-                                "kafka.topic.readings",
+                                ConfigKeys.KAFKA_TOPIC_READINGS,
                                 topic,
-                                "simulator.tags",
+                                ConfigKeys.SIMULATOR_TAGS,
                                 Integer.toString(tags),
-                                "simulator.rate",
+                                ConfigKeys.SIMULATOR_RATE,
                                 "max",
-                                "simulator.count",
+                                ConfigKeys.SIMULATOR_COUNT,
                                 Long.toString(records),
-                                "simulator.start.time",
+                                ConfigKeys.SIMULATOR_START_TIME,
                                 "2026-11-26T00:00:00Z"));
         return SimulatorSettings.fromConfig(config, Clock.systemUTC());
     }

@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.JobSettings;
 import io.sluice.job.sinks.HistorySink;
@@ -7,6 +8,7 @@ import io.sluice.job.sinks.KafkaSinks;
 import io.sluice.job.sinks.Schema;
 import io.sluice.job.sinks.redis.RedisSink;
 import io.sluice.job.sinks.redis.RedisSinkOptions;
+import io.sluice.update.RedisClients;
 import io.sluice.update.UpdateKeys;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -65,10 +67,10 @@ final class SluiceJobFull implements Measurement {
         Path checkpoints = SluiceJobRuns.checkpointFolder(LETTER, runId);
         try {
             Map<String, String> more = new HashMap<>(job);
-            more.put("jdbc.url", services.address("jdbc.url"));
-            more.put("jdbc.user", services.address("jdbc.user"));
-            more.put("jdbc.password", services.address("jdbc.password"));
-            more.put("redis.url", services.address("redis.url"));
+            more.put(ConfigKeys.JDBC_URL, services.address(ConfigKeys.JDBC_URL));
+            more.put(ConfigKeys.JDBC_USER, services.address(ConfigKeys.JDBC_USER));
+            more.put(ConfigKeys.JDBC_PASSWORD, services.address(ConfigKeys.JDBC_PASSWORD));
+            more.put(ConfigKeys.REDIS_URL, services.address(ConfigKeys.REDIS_URL));
             SluiceConfig config =
                     SluiceJobRuns.config(topic, parallelism, LETTER, runId, checkpoints, more);
             JobSettings s = JobSettings.fromConfig(config);
@@ -137,7 +139,7 @@ final class SluiceJobFull implements Measurement {
             // Statistics of an empty table would mislead the planner of the first batches' upserts.
             st.execute("ANALYZE window_stats");
         }
-        try (Jedis jedis = new Jedis(URI.create(redis.redisUrl()))) {
+        try (Jedis jedis = RedisClients.connect(URI.create(redis.redisUrl()))) {
             jedis.flushAll();
         }
         if (!topicsEnsured) {
@@ -192,7 +194,7 @@ final class SluiceJobFull implements Measurement {
      */
     private static int checkRedis(RedisSinkOptions redis, ExpectedWindows expected) {
         int tags = 0;
-        try (Jedis jedis = new Jedis(URI.create(redis.redisUrl()))) {
+        try (Jedis jedis = RedisClients.connect(URI.create(redis.redisUrl()))) {
             for (long size : expected.rows().keySet()) {
                 String pattern = redis.latestPrefix() + ":" + UpdateKeys.windowLabel(size) + ":*";
                 long fields = 0;

@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.JobSettings;
 import io.sluice.job.SluiceJob;
@@ -52,16 +53,18 @@ final class SluiceJobRuns {
             Path checkpoints,
             Map<String, String> more) {
         Map<String, String> flags = new HashMap<>();
-        flags.put("kafka.bootstrap.servers", topic.bootstrapServers());
-        flags.put("kafka.topic.readings", topic.topic());
-        flags.put("kafka.topic.dead-letters", topic.topic() + ".dead");
-        flags.put("kafka.topic.late", topic.topic() + ".late");
-        flags.put("job.name", "bench (" + letter + ") " + JobThroughputBench.WHAT.get(letter));
-        flags.put("job.kafka.group.id", "bench-" + letter + "-" + runId);
-        flags.put("job.kafka.starting.offsets", "earliest");
-        flags.put("job.parallelism", Integer.toString(parallelism));
-        flags.put("job.checkpoint.dir", checkpoints.toUri().toString());
-        flags.put("job.schema.apply", "false");
+        flags.put(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, topic.bootstrapServers());
+        flags.put(ConfigKeys.KAFKA_TOPIC_READINGS, topic.topic());
+        flags.put(ConfigKeys.KAFKA_TOPIC_DEAD_LETTERS, topic.topic() + ".dead");
+        flags.put(ConfigKeys.KAFKA_TOPIC_LATE, topic.topic() + ".late");
+        flags.put(
+                ConfigKeys.JOB_NAME,
+                "bench (" + letter + ") " + JobThroughputBench.WHAT.get(letter));
+        flags.put(ConfigKeys.JOB_KAFKA_GROUP_ID, "bench-" + letter + "-" + runId);
+        flags.put(ConfigKeys.JOB_KAFKA_STARTING_OFFSETS, "earliest");
+        flags.put(ConfigKeys.JOB_PARALLELISM, Integer.toString(parallelism));
+        flags.put(ConfigKeys.JOB_CHECKPOINT_DIR, checkpoints.toUri().toString());
+        flags.put(ConfigKeys.JOB_SCHEMA_APPLY, "false");
         flags.putAll(more);
         // No environment: a SLUICE_* variable in the shell must not change what is measured.
         return SluiceConfig.load(Map.of(), flags);

@@ -5,6 +5,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -13,8 +15,19 @@ import java.util.function.Function;
  * reads its command line: {@code --conf FILE} is read first, each flag's default comes from the
  * configuration ({@link ConfigDefaultProvider}), and bad usage or configuration is one line on
  * stderr with exit code 2 (1 for a failed run).
+ *
+ * <p>Besides the command's own flags, every key of conf/sluice.properties is a flag of its own
+ * name, {@code --kafka.bootstrap.servers host:9092} or {@code --kafka.bootstrap.servers=host:9092}
+ * (hidden from --help, which says so in its footer): the form {@code flink run} users pass to the
+ * job. A flag given twice takes its last value, as the loader does.
  */
 public final class ConfigCommandLine {
+    /** The last line of every program's --help. */
+    static final String KEY_FLAGS_FOOTER =
+            "Any key of conf/sluice.properties is a flag too: --KEY VALUE or --KEY=VALUE"
+                    + " (--job.parallelism 2, --kafka.bootstrap.servers=host:9092), or SLUICE_KEY in"
+                    + " the environment.";
+
     private ConfigCommandLine() {}
 
     /**
@@ -37,7 +50,9 @@ public final class ConfigCommandLine {
             return 2;
         }
         CommandLine cli = new CommandLine(command.apply(config));
+        addKeyFlags(cli.getCommandSpec(), config);
         cli.setDefaultValueProvider(new ConfigDefaultProvider(config));
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler(
@@ -53,6 +68,27 @@ public final class ConfigCommandLine {
         return cli.execute(args);
     }
 
+    /**
+     * {@link #execute} for a program's {@code main}, on standard output and error, with the
+     * program's own log4j2 configuration (a resource; null for none) unless the user names one;
+     * returns the exit code.
+     */
+    public static int main(
+            String name, String logConfig, Function<SluiceConfig, Object> command, String[] args) {
+        // Before the first logger exists: the program's quiet default.
+        if (logConfig != null
+                && System.getProperty("log4j2.configurationFile") == null
+                && System.getProperty("log4j.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", logConfig);
+        }
+        return execute(
+                name,
+                command,
+                args,
+                new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true));
+    }
+
     /** The configuration with the flags given on the command line set, each named as its source. */
     public static SluiceConfig withFlags(SluiceConfig config, CommandSpec spec) {
         SluiceConfig result = config;
@@ -66,6 +102,38 @@ public final class ConfigCommandLine {
             }
         }
         return result;
+    }
+
+    /**
+     * Adds {@code --conf FILE}, and a hidden {@code --KEY} flag for each configuration key the
+     * command has no flag of that name for; {@link #withFlags} reads it as it reads the command's
+     * own.
+     */
+    static void addKeyFlags(CommandSpec spec, SluiceConfig config) {
+        List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
+        footer.add(KEY_FLAGS_FOOTER);
+        spec.usageMessage().footer(footer.toArray(new String[0]));
+        if (spec.findOption(SluiceConfig.CONF_FILE_FLAG) == null) {
+            // Read by confFlag before parsing; declared so that picocli accepts and lists it.
+            spec.addOption(
+                    OptionSpec.builder(SluiceConfig.CONF_FILE_FLAG)
+                            .paramLabel("FILE")
+                            .type(String.class)
+                            .description("A properties file of your own, over the defaults.")
+                            .build());
+        }
+        for (String key : config.asMap().keySet()) {
+            String name = "--" + key;
+            if (spec.findOption(name) == null) {
+                spec.addOption(
+                        OptionSpec.builder(name)
+                                .descriptionKey(key)
+                                .paramLabel("VALUE")
+                                .type(String.class)
+                                .hidden(true)
+                                .build());
+            }
+        }
     }
 
     /** The --conf flag, which must be known before the command line is parsed. */

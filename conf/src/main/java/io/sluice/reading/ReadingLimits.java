@@ -1,5 +1,6 @@
 package io.sluice.reading;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 
 import java.io.Serializable;
@@ -27,9 +28,9 @@ public record ReadingLimits(int maxBytes, long minTs, long maxTs) implements Ser
     /** The limits of the readings.* configuration keys. */
     public static ReadingLimits fromConfig(SluiceConfig config) {
         return new ReadingLimits(
-                config.getInt("readings.max.bytes"),
-                instantOf(config, "readings.min.timestamp"),
-                instantOf(config, "readings.max.timestamp"));
+                config.getInt(ConfigKeys.READINGS_MAX_BYTES),
+                instantOf(config, ConfigKeys.READINGS_MIN_TIMESTAMP),
+                instantOf(config, ConfigKeys.READINGS_MAX_TIMESTAMP));
     }
 
     private static long instantOf(SluiceConfig config, String key) {

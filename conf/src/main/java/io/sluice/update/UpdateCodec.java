@@ -1,5 +1,6 @@
 package io.sluice.update;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.reading.Quality;
 
@@ -73,9 +74,9 @@ public final class UpdateCodec {
 
     /** A codec with the digits of {@code redis.value.digits}. */
     public static UpdateCodec fromConfig(SluiceConfig config) {
-        int d = config.getInt("redis.value.digits");
+        int d = config.getInt(ConfigKeys.REDIS_VALUE_DIGITS);
         if (d < 1 || d > MAX_DIGITS) {
-            throw config.invalid("redis.value.digits", "must be 1 to " + MAX_DIGITS);
+            throw config.invalid(ConfigKeys.REDIS_VALUE_DIGITS, "must be 1 to " + MAX_DIGITS);
         }
         return new UpdateCodec(d);
     }

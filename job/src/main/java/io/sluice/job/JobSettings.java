@@ -1,5 +1,6 @@
 package io.sluice.job;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.reading.ReadingLimits;
 
@@ -39,17 +40,18 @@ public record JobSettings(
         int channelGroupDepth) {
 
     public static JobSettings fromConfig(SluiceConfig c) {
-        String offsets = c.get("job.kafka.starting.offsets");
+        String offsets = c.get(ConfigKeys.JOB_KAFKA_STARTING_OFFSETS);
         if (!List.of("committed", "earliest", "latest").contains(offsets)) {
-            throw c.invalid("job.kafka.starting.offsets", "is not committed, earliest or latest");
+            throw c.invalid(
+                    ConfigKeys.JOB_KAFKA_STARTING_OFFSETS, "is not committed, earliest or latest");
         }
-        String backend = c.get("job.state.backend");
+        String backend = c.get(ConfigKeys.JOB_STATE_BACKEND);
         if (!List.of("hashmap", "rocksdb").contains(backend)) {
-            throw c.invalid("job.state.backend", "is not hashmap or rocksdb");
+            throw c.invalid(ConfigKeys.JOB_STATE_BACKEND, "is not hashmap or rocksdb");
         }
-        List<String> sizes = c.getList("job.window.sizes");
+        List<String> sizes = c.getList(ConfigKeys.JOB_WINDOW_SIZES);
         if (sizes.isEmpty()) {
-            throw c.invalid("job.window.sizes", "names no window size");
+            throw c.invalid(ConfigKeys.JOB_WINDOW_SIZES, "names no window size");
         }
         long[] sizesMs = new long[sizes.size()];
         for (int i = 0; i < sizesMs.length; i++) {
@@ -57,39 +59,41 @@ public record JobSettings(
                 sizesMs[i] = SluiceConfig.parseDuration(sizes.get(i)).toMillis();
             } catch (IllegalArgumentException e) {
                 throw c.invalid(
-                        "job.window.sizes", "has '" + sizes.get(i) + "', which is not a duration");
+                        ConfigKeys.JOB_WINDOW_SIZES,
+                        "has '" + sizes.get(i) + "', which is not a duration");
             }
             if (sizesMs[i] < 1
                     || (i > 0 && (sizesMs[i] <= sizesMs[i - 1] || sizesMs[i] % sizesMs[0] != 0))) {
-                throw c.invalid("job.window.sizes", "must rise, each a multiple of the smallest");
+                throw c.invalid(
+                        ConfigKeys.JOB_WINDOW_SIZES, "must rise, each a multiple of the smallest");
             }
         }
         return new JobSettings(
-                c.get("job.name"),
-                c.get("kafka.bootstrap.servers"),
-                c.get("kafka.topic.readings"),
-                c.get("kafka.topic.dead-letters"),
-                c.get("kafka.topic.late"),
-                c.get("job.kafka.group.id"),
+                c.get(ConfigKeys.JOB_NAME),
+                c.get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS),
+                c.get(ConfigKeys.KAFKA_TOPIC_READINGS),
+                c.get(ConfigKeys.KAFKA_TOPIC_DEAD_LETTERS),
+                c.get(ConfigKeys.KAFKA_TOPIC_LATE),
+                c.get(ConfigKeys.JOB_KAFKA_GROUP_ID),
                 offsets,
-                Duration.ofMillis(c.getLong("job.watermark.out-of-orderness.ms")),
-                Duration.ofMillis(c.getLong("job.watermark.interval.ms")),
-                Duration.ofMillis(c.getLong("job.watermark.idleness.ms")),
+                Duration.ofMillis(c.getLong(ConfigKeys.JOB_WATERMARK_OUT_OF_ORDERNESS_MS)),
+                Duration.ofMillis(c.getLong(ConfigKeys.JOB_WATERMARK_INTERVAL_MS)),
+                Duration.ofMillis(c.getLong(ConfigKeys.JOB_WATERMARK_IDLENESS_MS)),
                 sizesMs,
-                c.getLong("job.window.allowed-lateness.ms"),
-                c.getInt("job.parallelism"),
-                c.getInt("job.max-parallelism"),
-                c.getLong("job.checkpoint.interval.ms"),
-                c.get("job.checkpoint.dir"),
+                c.getLong(ConfigKeys.JOB_WINDOW_ALLOWED_LATENESS_MS),
+                c.getInt(ConfigKeys.JOB_PARALLELISM),
+                c.getInt(ConfigKeys.JOB_MAX_PARALLELISM),
+                c.getLong(ConfigKeys.JOB_CHECKPOINT_INTERVAL_MS),
+                c.get(ConfigKeys.JOB_CHECKPOINT_DIR),
                 backend,
-                c.get("jdbc.url"),
-                c.get("jdbc.user"),
-                c.get("jdbc.password"),
-                c.getInt("job.jdbc.batch.size"),
-                c.getLong("job.jdbc.batch.interval.ms"),
-                c.getInt("job.jdbc.max-retries"),
-                c.getBoolean("job.schema.apply"),
+                c.get(ConfigKeys.JDBC_URL),
+                c.get(ConfigKeys.JDBC_USER),
+                c.get(ConfigKeys.JDBC_PASSWORD),
+                c.getInt(ConfigKeys.JOB_JDBC_BATCH_SIZE),
+                c.getLong(ConfigKeys.JOB_JDBC_BATCH_INTERVAL_MS),
+                c.getInt(ConfigKeys.JOB_JDBC_MAX_RETRIES),
+                c.getBoolean(ConfigKeys.JOB_SCHEMA_APPLY),
                 ReadingLimits.fromConfig(c),
-                c.getInt("redis.group.depth"));
+                c.getInt(ConfigKeys.REDIS_GROUP_DEPTH));
     }
 }

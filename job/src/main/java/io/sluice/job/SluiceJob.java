@@ -25,8 +25,8 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.ParameterTool;
 
+import java.io.PrintWriter;
 import java.util.Objects;
 
 /**
@@ -67,14 +67,18 @@ public final class SluiceJob {
         this.live = Objects.requireNonNull(live, "live");
     }
 
-    /** Reads the configuration (file, environment, then --key value arguments) and runs the job. */
-    public static void main(String[] args) throws Exception {
-        SluiceConfig config =
-                SluiceConfig.load(System.getenv(), ParameterTool.fromArgs(args).toMap());
-        SluiceJob job = fromConfig(config);
-        job.execute(
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        flinkConfiguration(job.settings())));
+    /**
+     * Reads the configuration (file, environment, then {@code --key value} arguments) and runs the
+     * job; see {@link SluiceJobCommand}.
+     */
+    public static void main(String[] args) {
+        int code =
+                SluiceJobCommand.execute(
+                        args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        // Only on failure: flink run calls main in its own JVM, which must go on after a success.
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.sluice.config.SluiceConfig;
 import io.sluice.job.window.WindowStats;
 import io.sluice.testing.WindowOracle;
 import io.sluice.update.GroupUpdate;
+import io.sluice.update.RedisClients;
 import io.sluice.update.TagUpdate;
 import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
@@ -33,7 +34,7 @@ final class RedisAgreement {
         int depth = config.getInt("redis.group.depth");
         String streamPrefix = config.get("redis.stream.prefix");
         String latestPrefix = config.get("redis.latest.prefix");
-        try (Jedis redis = new Jedis(URI.create(redisUrl))) {
+        try (Jedis redis = RedisClients.connect(URI.create(redisUrl))) {
             // The newest revision the stream carried for each window.
             Map<String, TagUpdate> streamed = new HashMap<>();
             for (long size :

@@ -63,6 +63,7 @@ class ShadedJarIT {
                                 "org/postgresql/Driver.class",
                                 "redis/clients/jedis/Jedis.class",
                                 "io/sluice/config/SluiceConfig.class",
+                                "picocli/CommandLine.class",
                                 "io/sluice/reading/ReadingCodec.class",
                                 "sluice/sluice.properties",
                                 "sluice/sql/schema.sql",

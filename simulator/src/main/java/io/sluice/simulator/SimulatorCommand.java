@@ -1,6 +1,7 @@
 package io.sluice.simulator;
 
 import io.sluice.config.ConfigCommandLine;
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.reading.ReadingCodec;
 
@@ -29,73 +30,73 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SimulatorCommand implements Callable<Integer> {
     @Option(
             names = "--bootstrap-servers",
-            descriptionKey = "kafka.bootstrap.servers",
+            descriptionKey = ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
             paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(
             names = "--topic",
-            descriptionKey = "kafka.topic.readings",
+            descriptionKey = ConfigKeys.KAFKA_TOPIC_READINGS,
             description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(
             names = "--partitions",
-            descriptionKey = "kafka.topic.partitions",
+            descriptionKey = ConfigKeys.KAFKA_TOPIC_PARTITIONS,
             description = "Partitions if the topic is created (default: ${DEFAULT-VALUE}).")
     String partitions;
 
     @Option(
             names = "--tags",
-            descriptionKey = "simulator.tags",
+            descriptionKey = ConfigKeys.SIMULATOR_TAGS,
             description = "Number of tags (default: ${DEFAULT-VALUE}).")
     String tags;
 
     @Option(
             names = "--interval-ms",
-            descriptionKey = "simulator.interval.ms",
+            descriptionKey = ConfigKeys.SIMULATOR_INTERVAL_MS,
             description =
                     "Event-time ms between two readings of a tag (default: ${DEFAULT-VALUE}).")
     String intervalMs;
 
     @Option(
             names = "--rate",
-            descriptionKey = "simulator.rate",
+            descriptionKey = ConfigKeys.SIMULATOR_RATE,
             paramLabel = "N|realtime|max",
             description = "Records per second (default: ${DEFAULT-VALUE}).")
     String rate;
 
     @Option(
             names = "--count",
-            descriptionKey = "simulator.count",
+            descriptionKey = ConfigKeys.SIMULATOR_COUNT,
             description =
                     "Stop after this many records, 0 for no limit (default: ${DEFAULT-VALUE}).")
     String count;
 
     @Option(
             names = "--duration",
-            descriptionKey = "simulator.duration",
+            descriptionKey = ConfigKeys.SIMULATOR_DURATION,
             paramLabel = "30s|5m|PT1H",
             description = "Stop after this long (default: run until stopped).")
     String duration;
 
     @Option(
             names = "--seed",
-            descriptionKey = "simulator.seed",
+            descriptionKey = ConfigKeys.SIMULATOR_SEED,
             description = "Seed (default: ${DEFAULT-VALUE}).")
     String seed;
 
     @Option(
             names = "--start-time",
-            descriptionKey = "simulator.start.time",
+            descriptionKey = ConfigKeys.SIMULATOR_START_TIME,
             paramLabel = "now|ISO|MILLIS",
             description = "Event time of the first reading (default: ${DEFAULT-VALUE}).")
     String startTime;
 
     @Option(
             names = "--out-of-order",
-            descriptionKey = "simulator.faults.out-of-order.fraction",
+            descriptionKey = ConfigKeys.SIMULATOR_FAULTS_OUT_OF_ORDER_FRACTION,
             paramLabel = "FRACTION",
             description =
                     "Fraction sent out of order within the bound (default: ${DEFAULT-VALUE}).")
@@ -103,49 +104,43 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Option(
             names = "--out-of-order-bound-ms",
-            descriptionKey = "simulator.faults.out-of-order.bound.ms",
+            descriptionKey = ConfigKeys.SIMULATOR_FAULTS_OUT_OF_ORDER_BOUND_MS,
             description = "The out-of-order bound (default: ${DEFAULT-VALUE}).")
     String outOfOrderBound;
 
     @Option(
             names = "--late",
-            descriptionKey = "simulator.faults.late.fraction",
+            descriptionKey = ConfigKeys.SIMULATOR_FAULTS_LATE_FRACTION,
             paramLabel = "FRACTION",
             description = "Fraction sent later than the bound (default: ${DEFAULT-VALUE}).")
     String late;
 
     @Option(
             names = "--late-max-ms",
-            descriptionKey = "simulator.faults.late.max.ms",
+            descriptionKey = ConfigKeys.SIMULATOR_FAULTS_LATE_MAX_MS,
             description = "Largest delay of a late reading (default: ${DEFAULT-VALUE}).")
     String lateMax;
 
     @Option(
             names = "--duplicates",
-            descriptionKey = "simulator.faults.duplicate.fraction",
+            descriptionKey = ConfigKeys.SIMULATOR_FAULTS_DUPLICATE_FRACTION,
             paramLabel = "FRACTION",
             description = "Fraction sent twice (default: ${DEFAULT-VALUE}).")
     String duplicates;
 
     @Option(
             names = "--malformed",
-            descriptionKey = "simulator.faults.malformed.fraction",
+            descriptionKey = ConfigKeys.SIMULATOR_FAULTS_MALFORMED_FRACTION,
             paramLabel = "FRACTION",
             description = "Fraction followed by a malformed record (default: ${DEFAULT-VALUE}).")
     String malformed;
 
     @Option(
             names = "--copy-to",
-            descriptionKey = "simulator.copy.file",
+            descriptionKey = ConfigKeys.SIMULATOR_COPY_FILE,
             paramLabel = "FILE",
             description = "Also write every valid reading to this NDJSON file.")
     String copyTo;
-
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A properties file of your own, over the defaults.")
-    String conf;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

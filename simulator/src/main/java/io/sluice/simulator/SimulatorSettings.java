@@ -1,6 +1,7 @@
 package io.sluice.simulator;
 
 import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.simulator.faults.FaultSettings;
 
@@ -38,41 +39,43 @@ public record SimulatorSettings(
         String compression) {
 
     public static SimulatorSettings fromConfig(SluiceConfig c, Clock clock) {
-        int tags = c.getPositiveInt("simulator.tags");
-        long interval = c.getPositiveInt("simulator.interval.ms");
-        long count = c.getLong("simulator.count");
+        int tags = c.getPositiveInt(ConfigKeys.SIMULATOR_TAGS);
+        long interval = c.getPositiveInt(ConfigKeys.SIMULATOR_INTERVAL_MS);
+        long count = c.getLong(ConfigKeys.SIMULATOR_COUNT);
         if (count < 0) {
-            throw c.invalid("simulator.count", "must not be negative (0 means no limit)");
+            throw c.invalid(ConfigKeys.SIMULATOR_COUNT, "must not be negative (0 means no limit)");
         }
         FaultSettings faults;
         try {
             faults =
                     new FaultSettings(
-                            c.getFraction("simulator.faults.out-of-order.fraction"),
-                            c.getLong("simulator.faults.out-of-order.bound.ms"),
-                            c.getFraction("simulator.faults.late.fraction"),
-                            c.getLong("simulator.faults.late.max.ms"),
-                            c.getFraction("simulator.faults.duplicate.fraction"),
-                            c.getFraction("simulator.faults.malformed.fraction"));
+                            c.getFraction(ConfigKeys.SIMULATOR_FAULTS_OUT_OF_ORDER_FRACTION),
+                            c.getLong(ConfigKeys.SIMULATOR_FAULTS_OUT_OF_ORDER_BOUND_MS),
+                            c.getFraction(ConfigKeys.SIMULATOR_FAULTS_LATE_FRACTION),
+                            c.getLong(ConfigKeys.SIMULATOR_FAULTS_LATE_MAX_MS),
+                            c.getFraction(ConfigKeys.SIMULATOR_FAULTS_DUPLICATE_FRACTION),
+                            c.getFraction(ConfigKeys.SIMULATOR_FAULTS_MALFORMED_FRACTION));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("simulator.faults: " + e.getMessage());
         }
         return new SimulatorSettings(
-                c.get("kafka.bootstrap.servers"),
-                c.get("kafka.topic.readings"),
-                c.getPositiveInt("kafka.topic.partitions"),
+                c.get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS),
+                c.get(ConfigKeys.KAFKA_TOPIC_READINGS),
+                c.getPositiveInt(ConfigKeys.KAFKA_TOPIC_PARTITIONS),
                 tags,
                 interval,
                 rate(c, tags, interval),
                 count,
-                c.getDuration("simulator.duration"),
-                c.getLong("simulator.seed"),
+                c.getDuration(ConfigKeys.SIMULATOR_DURATION),
+                c.getLong(ConfigKeys.SIMULATOR_SEED),
                 startTime(c, clock, interval),
                 faults,
-                c.isSet("simulator.copy.file") ? Path.of(c.get("simulator.copy.file")) : null,
-                c.getInt("simulator.producer.linger.ms"),
-                c.getPositiveInt("simulator.producer.batch.size"),
-                c.get("simulator.producer.compression.type"));
+                c.isSet(ConfigKeys.SIMULATOR_COPY_FILE)
+                        ? Path.of(c.get(ConfigKeys.SIMULATOR_COPY_FILE))
+                        : null,
+                c.getInt(ConfigKeys.SIMULATOR_PRODUCER_LINGER_MS),
+                c.getPositiveInt(ConfigKeys.SIMULATOR_PRODUCER_BATCH_SIZE),
+                c.get(ConfigKeys.SIMULATOR_PRODUCER_COMPRESSION_TYPE));
     }
 
     /** Whether the rate is unlimited. */
@@ -81,7 +84,7 @@ public record SimulatorSettings(
     }
 
     private static double rate(SluiceConfig c, int tags, long interval) {
-        String key = "simulator.rate";
+        String key = ConfigKeys.SIMULATOR_RATE;
         String value = c.get(key).trim();
         if (value.equals("realtime")) {
             return tags * 1000.0 / interval;
@@ -103,7 +106,7 @@ public record SimulatorSettings(
     }
 
     private static long startTime(SluiceConfig c, Clock clock, long interval) {
-        String key = "simulator.start.time";
+        String key = ConfigKeys.SIMULATOR_START_TIME;
         String value = c.get(key).trim();
         if (value.equals("now")) {
             long now = clock.millis();

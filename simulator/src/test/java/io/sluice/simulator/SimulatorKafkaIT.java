@@ -106,7 +106,8 @@ class SimulatorKafkaIT {
             }
         }
 
-        assertThat(consumeAll("it.readings", 20_000)).isEqualTo(expectedPerKey);
+        assertThat(consumeAll(kafka.bootstrapServers(), "it.readings", 20_000))
+                .isEqualTo(expectedPerKey);
         assertThat(Files.readAllLines(copy)).isEqualTo(expectedCopy);
     }
 
@@ -133,9 +134,10 @@ class SimulatorKafkaIT {
                         "rate\\s+\\d{1,2},\\d{3} records/s \\| sent\\s+[\\d,]+ \\| acked\\s+[\\d,]+ \\| errors 0");
     }
 
-    private static Map<String, List<String>> consumeAll(String topic, int expected) {
+    /** Every record of the topic, by key; exactly {@code expected} of them must come. */
+    static Map<String, List<String>> consumeAll(String bootstrap, String topic, int expected) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,

@@ -1,5 +1,6 @@
 package io.sluice.websocket;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
@@ -81,7 +82,7 @@ public final class WebSocketSink extends ContainerLifeCycle {
      */
     public static WebSocketSink fromConfig(SluiceConfig config) {
         WebSocketSink sink = new WebSocketSink(WebSocketSinkSettings.fromConfig(config));
-        boolean withHistory = config.get("jdbc.url").startsWith("jdbc:");
+        boolean withHistory = config.get(ConfigKeys.JDBC_URL).startsWith("jdbc:");
         if (withHistory) {
             HistorySettings history = HistorySettings.from(config);
             HikariDataSource pool = HistoryDataSource.create(history);

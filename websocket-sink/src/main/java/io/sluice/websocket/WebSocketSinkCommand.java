@@ -1,6 +1,7 @@
 package io.sluice.websocket;
 
 import io.sluice.config.ConfigCommandLine;
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 
 import picocli.CommandLine;
@@ -27,26 +28,26 @@ import java.util.concurrent.CountDownLatch;
 public final class WebSocketSinkCommand implements Callable<Integer> {
     @Option(
             names = "--host",
-            descriptionKey = "websocket.host",
+            descriptionKey = ConfigKeys.WEBSOCKET_HOST,
             description = "Interface (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(
             names = "--port",
-            descriptionKey = "websocket.port",
+            descriptionKey = ConfigKeys.WEBSOCKET_PORT,
             description = "Port (default: ${DEFAULT-VALUE}).")
     String port;
 
     @Option(
             names = "--redis-url",
-            descriptionKey = "redis.url",
+            descriptionKey = ConfigKeys.REDIS_URL,
             paramLabel = "redis://HOST:PORT",
             description = "Redis the job writes to (default: ${DEFAULT-VALUE}).")
     String redisUrl;
 
     @Option(
             names = "--jdbc-url",
-            descriptionKey = "jdbc.url",
+            descriptionKey = ConfigKeys.JDBC_URL,
             paramLabel = "jdbc:postgresql://...",
             description =
                     "The job's PostgreSQL; a jdbc: URL turns the history API on (default: ${DEFAULT-VALUE}: off).")
@@ -54,40 +55,34 @@ public final class WebSocketSinkCommand implements Callable<Integer> {
 
     @Option(
             names = "--app-id",
-            descriptionKey = "pusher.app.id",
+            descriptionKey = ConfigKeys.PUSHER_APP_ID,
             description = "Pusher app id (default: ${DEFAULT-VALUE}).")
     String appId;
 
     @Option(
             names = "--app-key",
-            descriptionKey = "pusher.app.key",
+            descriptionKey = ConfigKeys.PUSHER_APP_KEY,
             description = "Pusher app key (default: ${DEFAULT-VALUE}).")
     String appKey;
 
     @Option(
             names = "--app-secret",
-            descriptionKey = "pusher.app.secret",
+            descriptionKey = ConfigKeys.PUSHER_APP_SECRET,
             description = "Pusher app secret.")
     String appSecret;
 
     @Option(
             names = "--allowed-origins",
-            descriptionKey = "websocket.allowed.origins",
+            descriptionKey = ConfigKeys.WEBSOCKET_ALLOWED_ORIGINS,
             paramLabel = "ORIGIN,...",
             description = "Origins allowed to connect (default: any).")
     String allowedOrigins;
 
     @Option(
             names = "--max-connections",
-            descriptionKey = "websocket.max.connections",
+            descriptionKey = ConfigKeys.WEBSOCKET_MAX_CONNECTIONS,
             description = "Most connections at once (default: ${DEFAULT-VALUE}).")
     String maxConnections;
-
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A properties file of your own, over the defaults.")
-    String conf;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

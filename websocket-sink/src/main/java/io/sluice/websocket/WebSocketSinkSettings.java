@@ -1,5 +1,6 @@
 package io.sluice.websocket;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 
 import java.net.URI;
@@ -76,55 +77,57 @@ public record WebSocketSinkSettings(
      * (the demo and the tests start the services first).
      */
     public static WebSocketSinkSettings fromConfig(SluiceConfig config) {
-        String redis = config.get("redis.url");
+        String redis = config.get(ConfigKeys.REDIS_URL);
         if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
             throw config.invalid(
-                    "redis.url",
+                    ConfigKeys.REDIS_URL,
                     "websocket-sink needs a real Redis (redis://host:port); start the embedded services with"
                             + " flink-deploy/local-services, or use the demo, which starts everything");
         }
         List<Long> windows = new ArrayList<>();
-        for (String w : config.getList("websocket.windows")) {
+        for (String w : config.getList(ConfigKeys.WEBSOCKET_WINDOWS)) {
             long ms;
             try {
                 ms = SluiceConfig.parseDuration(w).toMillis();
             } catch (IllegalArgumentException e) {
                 throw config.invalid(
-                        "websocket.windows", "'" + w + "' is not a duration like 1s or 1m");
+                        ConfigKeys.WEBSOCKET_WINDOWS,
+                        "'" + w + "' is not a duration like 1s or 1m");
             }
             if (ms <= 0) {
-                throw config.invalid("websocket.windows", "a window size must be positive");
+                throw config.invalid(
+                        ConfigKeys.WEBSOCKET_WINDOWS, "a window size must be positive");
             }
             windows.add(ms);
         }
         if (windows.isEmpty()) {
-            throw config.invalid("websocket.windows", "name at least one window size");
+            throw config.invalid(ConfigKeys.WEBSOCKET_WINDOWS, "name at least one window size");
         }
         return new WebSocketSinkSettings(
-                config.get("websocket.host"),
-                port(config, "websocket.port"),
-                nonBlank(config, "pusher.app.id"),
-                nonBlank(config, "pusher.app.key"),
-                nonBlank(config, "pusher.app.secret"),
+                config.get(ConfigKeys.WEBSOCKET_HOST),
+                port(config, ConfigKeys.WEBSOCKET_PORT),
+                nonBlank(config, ConfigKeys.PUSHER_APP_ID),
+                nonBlank(config, ConfigKeys.PUSHER_APP_KEY),
+                nonBlank(config, ConfigKeys.PUSHER_APP_SECRET),
                 URI.create(redis),
-                config.getPositiveInt("redis.group.depth"),
-                nonBlank(config, "redis.stream.prefix"),
-                nonBlank(config, "redis.latest.prefix"),
-                config.getPositiveInt("redis.stream.maxlen"),
+                config.getPositiveInt(ConfigKeys.REDIS_GROUP_DEPTH),
+                nonBlank(config, ConfigKeys.REDIS_STREAM_PREFIX),
+                nonBlank(config, ConfigKeys.REDIS_LATEST_PREFIX),
+                config.getPositiveInt(ConfigKeys.REDIS_STREAM_MAXLEN),
                 windows,
-                nonBlank(config, "websocket.channel"),
-                nonBlank(config, "websocket.event"),
-                config.getPositiveInt("websocket.activity.timeout.s"),
-                Duration.ofMillis(config.getPositiveInt("websocket.pong.timeout.ms")),
-                config.getPositiveInt("websocket.max.message.bytes"),
-                config.getPositiveInt("websocket.max.connections"),
-                config.getPositiveInt("websocket.max.subscriptions"),
-                config.getPositiveInt("websocket.max.client.messages.per.s"),
-                Set.copyOf(config.getList("websocket.allowed.origins")),
-                config.getPositiveInt("websocket.queue.max.messages"),
-                nonBlank(config, "websocket.events.stream"),
-                Duration.ofMillis(config.getPositiveInt("websocket.read.block.ms")),
-                config.getPositiveInt("websocket.read.count"));
+                nonBlank(config, ConfigKeys.WEBSOCKET_CHANNEL),
+                nonBlank(config, ConfigKeys.WEBSOCKET_EVENT),
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_ACTIVITY_TIMEOUT_S),
+                Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBSOCKET_PONG_TIMEOUT_MS)),
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_MAX_MESSAGE_BYTES),
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_MAX_CONNECTIONS),
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_MAX_SUBSCRIPTIONS),
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_MAX_CLIENT_MESSAGES_PER_S),
+                Set.copyOf(config.getList(ConfigKeys.WEBSOCKET_ALLOWED_ORIGINS)),
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_QUEUE_MAX_MESSAGES),
+                nonBlank(config, ConfigKeys.WEBSOCKET_EVENTS_STREAM),
+                Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBSOCKET_READ_BLOCK_MS)),
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_READ_COUNT));
     }
 
     private static int port(SluiceConfig config, String key) {

@@ -1,5 +1,6 @@
 package io.sluice.demo;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.deploy.LocalJob;
 import io.sluice.local.Net;
@@ -45,11 +46,11 @@ public final class Demo implements AutoCloseable {
     /** Starts every part; on failure, closes what it started and throws. */
     public synchronized Demo start() throws Exception {
         try {
-            int port = config.getInt("websocket.port");
+            int port = config.getInt(ConfigKeys.WEBSOCKET_PORT);
             if (port != 0) { // before the slow parts start
                 Net.requireFree(
                         "websocket-sink",
-                        config.get("websocket.host"),
+                        config.get(ConfigKeys.WEBSOCKET_HOST),
                         port,
                         "choose another with --port");
             }

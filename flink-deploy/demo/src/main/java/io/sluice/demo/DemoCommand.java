@@ -2,6 +2,7 @@ package io.sluice.demo;
 
 import io.sluice.config.ConfigCommandLine;
 import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.local.ServiceStartException;
 
@@ -12,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,29 +28,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
         sortOptions = false,
         description =
                 "Runs Kafka, PostgreSQL, Redis, the Flink job, websocket-sink and the simulator on this machine.",
-        footer = {
-            "Any key of conf/sluice.properties can be set too: --key=value, or SLUICE_KEY in the environment.",
-            "A service given a real address (--kafka, --jdbc-url, --redis-url) is used instead of the embedded one."
-        })
+        footer =
+                "A service given a real address (--kafka, --jdbc-url, --redis-url) is used instead of the embedded one.")
 public final class DemoCommand implements Callable<Integer> {
     /** Tags the demo simulates unless told otherwise: 2,000 tags at 10 readings/s each. */
     static final String DEMO_TAGS = "2000";
 
     @Option(
             names = "--tags",
-            descriptionKey = "simulator.tags",
+            descriptionKey = ConfigKeys.SIMULATOR_TAGS,
             description = "Tags to simulate (default: " + DEMO_TAGS + ").")
     String tags;
 
     @Option(
             names = "--interval-ms",
-            descriptionKey = "simulator.interval.ms",
+            descriptionKey = ConfigKeys.SIMULATOR_INTERVAL_MS,
             description = "Milliseconds between two readings of a tag (default: ${DEFAULT-VALUE}).")
     String intervalMs;
 
     @Option(
             names = "--rate",
-            descriptionKey = "simulator.rate",
+            descriptionKey = ConfigKeys.SIMULATOR_RATE,
             paramLabel = "N|realtime|max",
             description =
                     "Readings per second in all (default: ${DEFAULT-VALUE}: as the tags and interval give).")
@@ -58,44 +56,35 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--port",
-            descriptionKey = "websocket.port",
+            descriptionKey = ConfigKeys.WEBSOCKET_PORT,
             description =
                     "Port of the dashboard and WebSocket endpoint (default: ${DEFAULT-VALUE}).")
     String port;
 
     @Option(
             names = "--flink-ui-port",
-            descriptionKey = "local.flink.rest.port",
+            descriptionKey = ConfigKeys.LOCAL_FLINK_REST_PORT,
             description = "Port of Flink's web UI (default: ${DEFAULT-VALUE}).")
     String flinkUiPort;
 
     @Option(
             names = "--kafka",
-            descriptionKey = "kafka.bootstrap.servers",
+            descriptionKey = ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
             paramLabel = "HOST:PORT",
             description = "Kafka (default: ${DEFAULT-VALUE}).")
     String kafka;
 
     @Option(
             names = "--jdbc-url",
-            descriptionKey = "jdbc.url",
+            descriptionKey = ConfigKeys.JDBC_URL,
             description = "PostgreSQL (default: ${DEFAULT-VALUE}).")
     String jdbcUrl;
 
     @Option(
             names = "--redis-url",
-            descriptionKey = "redis.url",
+            descriptionKey = ConfigKeys.REDIS_URL,
             description = "Redis (default: ${DEFAULT-VALUE}).")
     String redisUrl;
-
-    @Option(
-            names = "--conf",
-            paramLabel = "FILE",
-            description = "A properties file of your own, over the defaults.")
-    String conf;
-
-    @CommandLine.Unmatched
-    String[] keys; // --key=value of any configuration key, read by the loader
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -109,37 +98,21 @@ public final class DemoCommand implements Callable<Integer> {
     static final String LOG_CONFIG = "io/sluice/demo/demo-log4j2.properties";
 
     public static void main(String[] args) {
-        if (System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
-        System.exit(
-                ConfigCommandLine.execute(
-                        "sluice-demo",
-                        DemoCommand::new,
-                        args,
-                        new PrintWriter(System.out, true),
-                        new PrintWriter(System.err, true)));
+        System.exit(ConfigCommandLine.main("sluice-demo", LOG_CONFIG, DemoCommand::new, args));
     }
 
     @Override
     public Integer call() throws Exception {
+        // Any configuration key is a flag too (ConfigCommandLine adds them):
+        // --job.window.sizes=1s,1m.
         SluiceConfig config = ConfigCommandLine.withFlags(withDemoDefaults(defaults), spec);
-        if (keys != null) {
-            for (var flag : SluiceConfig.flagsOf(keys).entrySet()) {
-                if (!config.has(flag.getKey())) {
-                    throw new ConfigException(
-                            "unknown option or key --" + flag.getKey() + " (see --help)");
-                }
-                config = config.with(flag.getKey(), flag.getValue(), "flag --" + flag.getKey());
-            }
-        }
         return run(config, System.out, System.err);
     }
 
     /** The demo's own defaults, where the configuration leaves the file's. */
     static SluiceConfig withDemoDefaults(SluiceConfig config) {
-        return config.sourceOf("simulator.tags").equals("the defaults")
-                ? config.with("simulator.tags", DEMO_TAGS, "the demo's default")
+        return config.sourceOf(ConfigKeys.SIMULATOR_TAGS).equals("the defaults")
+                ? config.with(ConfigKeys.SIMULATOR_TAGS, DEMO_TAGS, "the demo's default")
                 : config;
     }
 
@@ -168,8 +141,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(
                     "sluice-demo: ready in %.1f s; %s tags, a reading every %s ms each%n",
                     (System.nanoTime() - begin) / 1e9,
-                    demo.resolved().get("simulator.tags"),
-                    demo.resolved().get("simulator.interval.ms"));
+                    demo.resolved().get(ConfigKeys.SIMULATOR_TAGS),
+                    demo.resolved().get(ConfigKeys.SIMULATOR_INTERVAL_MS));
             out.println("  Dashboard:   " + demo.dashboardUrl());
             out.println("  Flink UI:    " + demo.flinkUiUrl());
             out.println("  Metrics:     " + demo.dashboardUrl() + "metrics");

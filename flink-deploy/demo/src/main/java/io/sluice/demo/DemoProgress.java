@@ -1,5 +1,6 @@
 package io.sluice.demo;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 
 import java.io.PrintStream;
@@ -71,9 +72,9 @@ final class DemoProgress implements AutoCloseable {
             if (db == null) {
                 db =
                         DriverManager.getConnection(
-                                config.get("jdbc.url"),
-                                config.get("jdbc.user"),
-                                config.get("jdbc.password"));
+                                config.get(ConfigKeys.JDBC_URL),
+                                config.get(ConfigKeys.JDBC_USER),
+                                config.get(ConfigKeys.JDBC_PASSWORD));
             }
             try (Statement s = db.createStatement();
                     ResultSet r = s.executeQuery(STORED_SQL)) {

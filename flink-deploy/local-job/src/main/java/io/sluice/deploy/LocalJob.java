@@ -1,6 +1,8 @@
 package io.sluice.deploy;
 
+import io.sluice.config.ConfigCommandLine;
 import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.JobSettings;
 import io.sluice.job.SluiceJob;
@@ -46,14 +48,15 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Start: the embedded services (LocalServices, their data in this run's folder), the readings
  * topic, the job exactly as {@code SluiceJob.main} wires it ({@link SluiceJob#fromConfig}), a
- * MiniCluster whose REST endpoint serves the web UI on 127.0.0.1 (port: {@value #REST_PORT}), then
- * the job on it. Close: cancels the job, stops the cluster and the services, and deletes the run's
- * folder ({@code sluice-local-job-*} under {@code local.data.dir} or {@code java.io.tmpdir}), which
- * also holds Flink's temporary files. Close is idempotent and may come from another thread (Ctrl-C)
- * while start is still under way; a failed start has already closed what it started.
+ * MiniCluster whose REST endpoint serves the web UI on 127.0.0.1 (port: {@code
+ * local.flink.rest.port}), then the job on it. Close: cancels the job, stops the cluster and the
+ * services, and deletes the run's folder ({@code sluice-local-job-*} under {@code local.data.dir}
+ * or {@code java.io.tmpdir}), which also holds Flink's temporary files. Close is idempotent and may
+ * come from another thread (Ctrl-C) while start is still under way; a failed start has already
+ * closed what it started.
  *
  * <pre>
- * java -cp CLASSPATH io.sluice.deploy.LocalJob [--key=value]...   (keys of conf/sluice.properties)
+ * java -cp CLASSPATH io.sluice.deploy.LocalJob [--key=value | --key value]...   (keys of conf/sluice.properties)
  * </pre>
  *
  * <p>As a program it prints {@code key=value} lines (the addresses) and {@code ready} on standard
@@ -62,24 +65,17 @@ import static java.util.Objects.requireNonNull;
  * 1 (2 for a wrong command line).
  */
 public final class LocalJob implements AutoCloseable {
-    /** Configuration key of the web UI's port; 0 for any free one. */
-    public static final String REST_PORT = "local.flink.rest.port";
 
     /**
      * Configuration key of the local cluster's task slots; 0 for the job's parallelism or the
      * cores.
      */
-    public static final String TASK_SLOTS = "local.flink.task-slots";
 
     /** Where the web UI listens: this machine only. */
     public static final String HOST = "127.0.0.1";
 
     /** Logging configuration in this jar: warnings only, on standard error. */
     static final String LOG_CONFIG = "io/sluice/deploy/local-job-log4j2.xml";
-
-    static final String USAGE =
-            "usage: LocalJob [--key=value]...  (any key of conf/sluice.properties, e.g."
-                    + " --local.flink.rest.port=0 --kafka.bootstrap.servers=embedded)";
 
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
@@ -114,10 +110,12 @@ public final class LocalJob implements AutoCloseable {
         try {
             int restPort = restPort(config);
             int taskSlots = taskSlots(config);
-            if (taskSlots > 0 && config.getInt("job.parallelism") > taskSlots) {
+            if (taskSlots > 0 && config.getInt(ConfigKeys.JOB_PARALLELISM) > taskSlots) {
                 throw config.invalid(
-                        TASK_SLOTS,
-                        "is fewer than job.parallelism (" + config.get("job.parallelism") + ")");
+                        ConfigKeys.LOCAL_FLINK_TASK_SLOTS,
+                        "is fewer than job.parallelism ("
+                                + config.get(ConfigKeys.JOB_PARALLELISM)
+                                + ")");
             }
             if (restPort != 0) {
                 Net.requireFree("Flink's web UI", HOST, restPort, PORT_HINT);
@@ -129,13 +127,13 @@ public final class LocalJob implements AutoCloseable {
             // folder.
             LocalServices s =
                     LocalServices.start(
-                            config.with(LocalServices.DATA_DIR, dir.toString()),
+                            config.with(ConfigKeys.LOCAL_DATA_DIR, dir.toString()),
                             EnumSet.of(Service.KAFKA, Service.POSTGRES, Service.REDIS));
             own(() -> services = s, s::close);
             SluiceConfig resolved = s.resolve(config);
             s.createTopic(
-                    resolved.get("kafka.topic.readings"),
-                    resolved.getInt("kafka.topic.partitions"));
+                    resolved.get(ConfigKeys.KAFKA_TOPIC_READINGS),
+                    resolved.getInt(ConfigKeys.KAFKA_TOPIC_PARTITIONS));
 
             // The production job: the same wiring as SluiceJob.main (schema, topics, source and
             // sinks).
@@ -177,7 +175,7 @@ public final class LocalJob implements AutoCloseable {
                     () -> client.cancel().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS));
 
             Map<String, String> out = new LinkedHashMap<>(s.addresses());
-            out.put("kafka.topic.readings", resolved.get("kafka.topic.readings"));
+            out.put(ConfigKeys.KAFKA_TOPIC_READINGS, resolved.get(ConfigKeys.KAFKA_TOPIC_READINGS));
             out.put("flink.web.ui", "http://" + rest.getHost() + ":" + rest.getPort());
             out.put("flink.job.id", client.getJobID().toString());
             own(() -> addresses = out, () -> {});
@@ -314,12 +312,13 @@ public final class LocalJob implements AutoCloseable {
     static int taskSlots(SluiceConfig config) {
         int slots;
         try {
-            slots = config.getInt(TASK_SLOTS);
+            slots = config.getInt(ConfigKeys.LOCAL_FLINK_TASK_SLOTS);
         } catch (ConfigException e) {
             slots = -1;
         }
         if (slots < 0) {
-            throw config.invalid(TASK_SLOTS, "is not 0 or a positive number");
+            throw config.invalid(
+                    ConfigKeys.LOCAL_FLINK_TASK_SLOTS, "is not 0 or a positive number");
         }
         return slots;
     }
@@ -327,12 +326,13 @@ public final class LocalJob implements AutoCloseable {
     static int restPort(SluiceConfig config) {
         int port;
         try {
-            port = config.getInt(REST_PORT);
+            port = config.getInt(ConfigKeys.LOCAL_FLINK_REST_PORT);
         } catch (ConfigException e) {
             port = -1;
         }
         if (port < 0 || port > 65535) {
-            throw config.invalid(REST_PORT, "is not a port number from 0 to 65535");
+            throw config.invalid(
+                    ConfigKeys.LOCAL_FLINK_REST_PORT, "is not a port number from 0 to 65535");
         }
         return port;
     }
@@ -347,12 +347,12 @@ public final class LocalJob implements AutoCloseable {
     }
 
     private static final String PORT_HINT =
-            "set " + REST_PORT + " to another port, or 0 for any free one.";
+            "set " + ConfigKeys.LOCAL_FLINK_REST_PORT + " to another port, or 0 for any free one.";
 
     private static Path createWorkDirectory(SluiceConfig config) throws IOException {
         Path parent =
-                config.isSet(LocalServices.DATA_DIR)
-                        ? Path.of(config.get(LocalServices.DATA_DIR))
+                config.isSet(ConfigKeys.LOCAL_DATA_DIR)
+                        ? Path.of(config.get(ConfigKeys.LOCAL_DATA_DIR))
                         : Path.of(System.getProperty("java.io.tmpdir"));
         try {
             Files.createDirectories(parent);
@@ -374,34 +374,7 @@ public final class LocalJob implements AutoCloseable {
     // ------------------------------------------------------------------------------
 
     public static void main(String[] args) {
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                System.out.println(USAGE);
-                return;
-            }
-            if (!arg.startsWith("--")) {
-                System.err.println("local-job: unexpected argument '" + arg + "'");
-                System.err.println(USAGE);
-                System.exit(2);
-            }
-        }
-        // Before the first logger exists (this class has none): quiet by default.
-        if (System.getProperty("log4j2.configurationFile") == null
-                && System.getProperty("log4j.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
-        SluiceConfig config;
-        try {
-            config = SluiceConfig.load(args);
-            restPort(config);
-            taskSlots(config);
-        } catch (ConfigException e) {
-            System.err.println("local-job: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        System.exit(run(config, System.out, System.err));
+        System.exit(ConfigCommandLine.main("local-job", LOG_CONFIG, LocalJobCommand::new, args));
     }
 
     /** Starts, reports, runs until a signal or the job's end, stops; returns the exit status. */
@@ -425,7 +398,10 @@ public final class LocalJob implements AutoCloseable {
             local.addresses().forEach((key, value) -> out.println(key + "=" + value));
             out.println("ready");
             out.flush();
-            err.println("local-job: " + config.get("job.name") + " is running; Ctrl-C stops it");
+            err.println(
+                    "local-job: "
+                            + config.get(ConfigKeys.JOB_NAME)
+                            + " is running; Ctrl-C stops it");
 
             Object ended;
             try {

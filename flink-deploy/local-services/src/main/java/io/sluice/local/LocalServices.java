@@ -1,5 +1,6 @@
 package io.sluice.local;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.kafka.KafkaTopics;
 
@@ -43,15 +44,6 @@ public final class LocalServices implements AutoCloseable {
 
     /** The configured address that asks for an embedded service. */
     public static final String EMBEDDED = "embedded";
-
-    /** Configuration keys (conf/sluice.properties). */
-    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
-
-    public static final String JDBC_URL = "jdbc.url";
-    public static final String JDBC_USER = "jdbc.user";
-    public static final String JDBC_PASSWORD = "jdbc.password";
-    public static final String REDIS_URL = "redis.url";
-    public static final String DATA_DIR = "local.data.dir";
 
     /** Start order; close goes the other way. */
     private static final List<Service> START_ORDER =
@@ -125,19 +117,23 @@ public final class LocalServices implements AutoCloseable {
      * local.data.dir} for where embedded data goes).
      */
     public static LocalServices start(SluiceConfig config, Set<Service> wanted) {
+        return builder(config).services(wanted).start();
+    }
+
+    /** A builder with the addresses and the data folder of a Sluice configuration. */
+    public static Builder builder(SluiceConfig config) {
         Builder b =
                 builder()
-                        .kafkaBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                        .kafkaBootstrapServers(config.get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS))
                         .jdbc(
-                                config.get(JDBC_URL),
-                                config.get(JDBC_USER),
-                                config.get(JDBC_PASSWORD))
-                        .redisUrl(config.get(REDIS_URL))
-                        .services(wanted);
-        if (config.asMap().containsKey(DATA_DIR) && config.isSet(DATA_DIR)) {
-            b.dataDirectory(Path.of(config.get(DATA_DIR)));
+                                config.get(ConfigKeys.JDBC_URL),
+                                config.get(ConfigKeys.JDBC_USER),
+                                config.get(ConfigKeys.JDBC_PASSWORD))
+                        .redisUrl(config.get(ConfigKeys.REDIS_URL));
+        if (config.has(ConfigKeys.LOCAL_DATA_DIR) && config.isSet(ConfigKeys.LOCAL_DATA_DIR)) {
+            b.dataDirectory(Path.of(config.get(ConfigKeys.LOCAL_DATA_DIR)));
         }
-        return b.build().start();
+        return b;
     }
 
     /** True if the address is the word {@value #EMBEDDED} (in any case). */
@@ -307,15 +303,15 @@ public final class LocalServices implements AutoCloseable {
         requireStarted();
         Map<String, String> out = new LinkedHashMap<>();
         if (resolved.containsKey(Service.KAFKA)) {
-            out.put(KAFKA_BOOTSTRAP_SERVERS, kafkaBootstrapServers());
+            out.put(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafkaBootstrapServers());
         }
         if (resolved.containsKey(Service.POSTGRES)) {
-            out.put(JDBC_URL, jdbcUrl());
-            out.put(JDBC_USER, nullToEmpty(jdbcUser()));
-            out.put(JDBC_PASSWORD, nullToEmpty(jdbcPassword()));
+            out.put(ConfigKeys.JDBC_URL, jdbcUrl());
+            out.put(ConfigKeys.JDBC_USER, nullToEmpty(jdbcUser()));
+            out.put(ConfigKeys.JDBC_PASSWORD, nullToEmpty(jdbcPassword()));
         }
         if (resolved.containsKey(Service.REDIS)) {
-            out.put(REDIS_URL, redisUrl());
+            out.put(ConfigKeys.REDIS_URL, redisUrl());
         }
         return out;
     }

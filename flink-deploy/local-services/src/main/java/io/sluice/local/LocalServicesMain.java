@@ -1,5 +1,16 @@
 package io.sluice.local;
 
+import io.sluice.config.ConfigCommandLine;
+import io.sluice.config.ConfigKeys;
+import io.sluice.config.SluiceConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -12,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -19,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
  * and for people.
  *
  * <pre>
- * java -cp CLASSPATH io.sluice.local.LocalServicesMain [kafka] [postgres] [redis]
+ * java -jar sluice-local-services-VERSION-shaded.jar [kafka] [postgres] [redis]
  *      [--topic NAME:PARTITIONS]... [--kafka-port N] [--postgres-port N] [--redis-port N]
  *      [--data-dir DIR] [--ignore-stdin] [--verbose]
  * </pre>
@@ -31,49 +43,133 @@ import java.util.concurrent.CountDownLatch;
  * way it stops the services and deletes its data folder. Standard input is not watched when it is
  * /dev/null (a background job) or with {@code --ignore-stdin}.
  *
- * <p>An error is one line on standard error and exit status 1 (2 for a wrong command line).
+ * <p>The command line is picocli's, through {@link ConfigCommandLine} as for every Sluice program:
+ * a configured address ({@code --kafka.bootstrap.servers=host:9092}, or
+ * SLUICE_KAFKA_BOOTSTRAP_SERVERS) is passed through instead of embedding that service. An error is
+ * one line on standard error and exit status 1 (2 for a wrong command line).
  */
-public final class LocalServicesMain {
+@Command(
+        name = "local-services",
+        mixinStandardHelpOptions = true,
+        version = "sluice-local-services 0.1",
+        sortOptions = false,
+        description = "Embedded Kafka, PostgreSQL and Redis in a process of their own.",
+        footer =
+                "Prints key=value lines and 'ready' on stdout; runs until SIGTERM/SIGINT or the end"
+                        + " of stdin. A configured address (--redis.url=redis://host:6379) is used"
+                        + " instead of an embedded server.")
+public final class LocalServicesMain implements Callable<Integer> {
     /** Logging configuration in this jar: warnings only, on standard error. */
     static final String LOG_CONFIG = "io/sluice/local/local-services-log4j2.xml";
 
-    static final String USAGE =
-            "usage: LocalServicesMain [kafka] [postgres] [redis] [--topic NAME:PARTITIONS]..."
-                    + " [--kafka-port N] [--postgres-port N] [--redis-port N] [--data-dir DIR]"
-                    + " [--ignore-stdin] [--verbose]";
+    @Parameters(
+            paramLabel = "SERVICE",
+            arity = "0..*",
+            description = "kafka, postgres, redis (default: all three).")
+    List<String> serviceNames = new ArrayList<>();
 
-    private LocalServicesMain() {}
+    @Option(
+            names = "--topic",
+            paramLabel = "NAME:PARTITIONS",
+            description = "Create a topic before 'ready' (repeatable).")
+    List<String> topicSpecs = new ArrayList<>();
+
+    @Option(names = "--kafka-port", paramLabel = "N", description = "A fixed port for Kafka.")
+    Integer kafkaPort;
+
+    @Option(
+            names = "--postgres-port",
+            paramLabel = "N",
+            description = "A fixed port for PostgreSQL.")
+    Integer postgresPort;
+
+    @Option(names = "--redis-port", paramLabel = "N", description = "A fixed port for Redis.")
+    Integer redisPort;
+
+    @Option(
+            names = "--data-dir",
+            descriptionKey = ConfigKeys.LOCAL_DATA_DIR,
+            paramLabel = "DIR",
+            description = "Make the data folder under DIR (default: java.io.tmpdir).")
+    String dataDir;
+
+    @Option(
+            names = "--ignore-stdin",
+            description = "Run until a signal even if standard input ends.")
+    boolean ignoreStdin;
+
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "The servers' INFO logs on standard error.")
+    boolean verbose;
+
+    @Spec CommandSpec spec;
+
+    private final SluiceConfig defaults;
+
+    LocalServicesMain(SluiceConfig defaults) {
+        this.defaults = defaults;
+    }
 
     public static void main(String[] args) {
+        System.exit(
+                ConfigCommandLine.main("local-services", LOG_CONFIG, LocalServicesMain::new, args));
+    }
+
+    @Override
+    public Integer call() {
         Options options;
         try {
-            options = Options.parse(args);
+            options = options(ConfigCommandLine.withFlags(defaults, spec));
         } catch (IllegalArgumentException e) {
-            System.err.println("local-services: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        System.setProperty("sluice.local.log.level", verbose ? "INFO" : "WARN");
+        return run(options, System.in, System.out, System.err);
+    }
+
+    /** The checked command line, with the configured addresses. */
+    Options options(SluiceConfig config) {
+        Options o = new Options(config);
+        for (String name : serviceNames) {
+            o.services.add(Service.parse(name));
+        }
+        if (o.services.isEmpty()) {
+            o.services = EnumSet.allOf(Service.class);
+        }
+        putPort(o, Service.KAFKA, kafkaPort, "--kafka-port");
+        putPort(o, Service.POSTGRES, postgresPort, "--postgres-port");
+        putPort(o, Service.REDIS, redisPort, "--redis-port");
+        for (Service s : o.ports.keySet()) {
+            if (!o.services.contains(s)) {
+                throw new IllegalArgumentException(
+                        "a port is given for " + s.displayName() + ", which is not started");
+            }
+        }
+        topicSpecs.forEach(o::addTopic);
+        if (!o.topics.isEmpty() && !o.services.contains(Service.KAFKA)) {
+            throw new IllegalArgumentException("--topic needs the kafka service");
+        }
+        o.ignoreStdin = ignoreStdin;
+        return o;
+    }
+
+    private static void putPort(Options o, Service service, Integer port, String option) {
+        if (port == null) {
             return;
         }
-        if (options.help) {
-            System.out.println(USAGE);
-            return;
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(
+                    option + " wants a port number 1..65535, got '" + port + "'");
         }
-        // Before the first logger exists (no static loggers in this class): quiet by default.
-        if (System.getProperty("log4j2.configurationFile") == null
-                && System.getProperty("log4j.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
-        System.setProperty("sluice.local.log.level", options.verbose ? "INFO" : "WARN");
-        System.exit(run(options, System.in, System.out, System.err));
+        o.ports.put(service, port);
     }
 
     /** Starts, reports, waits, stops; returns the exit status. */
     static int run(Options options, InputStream stdin, PrintStream out, PrintStream err) {
-        LocalServices.Builder builder = LocalServices.builder().services(options.services);
+        LocalServices.Builder builder =
+                LocalServices.builder(options.config).services(options.services);
         options.ports.forEach(builder::port);
-        if (options.dataDir != null) {
-            builder.dataDirectory(options.dataDir);
-        }
         LocalServices services = builder.build();
         // SIGTERM/SIGINT: the JVM runs this hook, which stops the services and deletes the folder.
         Thread hook = new Thread(services::close, "local-services-stopper");
@@ -138,78 +234,16 @@ public final class LocalServicesMain {
         }
     }
 
-    /** The parsed command line. */
+    /** The checked command line. */
     static final class Options {
+        final SluiceConfig config;
         Set<Service> services = EnumSet.noneOf(Service.class);
         final Map<String, Integer> topics = new LinkedHashMap<>();
         final Map<Service, Integer> ports = new EnumMap<>(Service.class);
-        Path dataDir;
         boolean ignoreStdin;
-        boolean verbose;
-        boolean help;
 
-        static Options parse(String... args) {
-            Options o = new Options();
-            List<String> rest = new ArrayList<>(List.of(args));
-            while (!rest.isEmpty()) {
-                String arg = rest.remove(0);
-                String value = null;
-                int eq = arg.indexOf('=');
-                if (arg.startsWith("--") && eq > 0) {
-                    value = arg.substring(eq + 1);
-                    arg = arg.substring(0, eq);
-                }
-                switch (arg) {
-                    case "--topic":
-                        o.addTopic(value != null ? value : next(rest, arg));
-                        break;
-                    case "--kafka-port":
-                        o.ports.put(
-                                Service.KAFKA, port(value != null ? value : next(rest, arg), arg));
-                        break;
-                    case "--postgres-port":
-                        o.ports.put(
-                                Service.POSTGRES,
-                                port(value != null ? value : next(rest, arg), arg));
-                        break;
-                    case "--redis-port":
-                        o.ports.put(
-                                Service.REDIS, port(value != null ? value : next(rest, arg), arg));
-                        break;
-                    case "--data-dir":
-                        o.dataDir = Path.of(value != null ? value : next(rest, arg));
-                        break;
-                    case "--ignore-stdin":
-                        o.ignoreStdin = true;
-                        break;
-                    case "--verbose":
-                    case "-v":
-                        o.verbose = true;
-                        break;
-                    case "--help":
-                    case "-h":
-                        o.help = true;
-                        break;
-                    default:
-                        if (arg.startsWith("-")) {
-                            throw new IllegalArgumentException("unknown option " + arg);
-                        }
-                        o.services.add(Service.parse(arg));
-                }
-            }
-            if (o.services.isEmpty()) {
-                o.services = EnumSet.allOf(Service.class);
-            }
-            for (Service s : o.ports.keySet()) {
-                if (!o.services.contains(s)) {
-                    throw new IllegalArgumentException(
-                            "a port is given for " + s.displayName() + ", which is not started");
-                }
-            }
-            if (!o.topics.isEmpty() && !o.services.contains(Service.KAFKA)) {
-                throw new IllegalArgumentException("--topic needs the kafka service");
-            }
-            return o;
+        Options(SluiceConfig config) {
+            this.config = config;
         }
 
         private void addTopic(String spec) {
@@ -228,26 +262,6 @@ public final class LocalServicesMain {
                         "--topic wants NAME:PARTITIONS, got '" + spec + "'");
             }
             topics.put(name, partitions);
-        }
-
-        private static String next(List<String> rest, String option) {
-            if (rest.isEmpty()) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return rest.remove(0);
-        }
-
-        private static int port(String text, String option) {
-            try {
-                int port = Integer.parseInt(text);
-                if (port >= 1 && port <= 65535) {
-                    return port;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw new IllegalArgumentException(
-                    option + " wants a port number 1..65535, got '" + text + "'");
         }
     }
 }

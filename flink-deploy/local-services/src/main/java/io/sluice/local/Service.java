@@ -1,12 +1,14 @@
 package io.sluice.local;
 
+import io.sluice.config.ConfigKeys;
+
 import java.util.Locale;
 
 /** One of the three services a Sluice pipeline talks to. */
 public enum Service {
-    KAFKA("Kafka", "kafka.bootstrap.servers"),
-    POSTGRES("PostgreSQL", "jdbc.url"),
-    REDIS("Redis", "redis.url");
+    KAFKA("Kafka", ConfigKeys.KAFKA_BOOTSTRAP_SERVERS),
+    POSTGRES("PostgreSQL", ConfigKeys.JDBC_URL),
+    REDIS("Redis", ConfigKeys.REDIS_URL);
 
     private final String displayName;
     private final String configKey;

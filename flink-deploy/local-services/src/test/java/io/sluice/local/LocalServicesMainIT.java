@@ -15,6 +15,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +29,14 @@ import java.util.concurrent.TimeUnit;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** LocalServicesMain as a parent process sees it: a child JVM with the test classpath. */
+/**
+ * LocalServicesMain as a parent process sees it: a child JVM with the test classpath, or the
+ * runnable jar that {@code package} built ({@code java -jar}, path in system property {@value
+ * #JAR_PROPERTY}).
+ */
 class LocalServicesMainIT {
     private static final String END = "<end of stdout>";
+    static final String JAR_PROPERTY = "sluice.shaded.jar";
 
     @TempDir Path dir;
     private Process child;
@@ -105,15 +113,99 @@ class LocalServicesMainIT {
         }
     }
 
+    @Test
+    void theShadedJarAnswersHelp() throws Exception {
+        startJar("--help");
+
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).isZero();
+        assertThat(String.join("\n", stdoutLines()))
+                .startsWith("Usage: local-services")
+                .contains("--topic=NAME:PARTITIONS", "--data-dir=DIR");
+    }
+
+    @Test
+    void theShadedJarRunsAllThreeServicesFromItsOwnResourcesAndStopsCleanly() throws Exception {
+        // PostgreSQL's and redis-server's binaries are resources inside the jar: they must still
+        // unpack and run from there.
+        startJar("--topic", "jar-it:1", "--data-dir", dir.toString());
+
+        Map<String, String> addresses = readUntilReady();
+
+        assertThat(addresses)
+                .containsOnlyKeys(
+                        "kafka.bootstrap.servers",
+                        "jdbc.url",
+                        "jdbc.user",
+                        "jdbc.password",
+                        "redis.url");
+        try (Connection db =
+                        DriverManager.getConnection(
+                                addresses.get("jdbc.url"),
+                                addresses.get("jdbc.user"),
+                                addresses.get("jdbc.password"));
+                ResultSet rs = db.createStatement().executeQuery("select 6 * 7")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(42);
+        }
+        try (RedisClient redis = RedisClient.create(addresses.get("redis.url"))) {
+            assertThat(redis.ping()).isEqualTo("PONG");
+        }
+        String bootstrap = addresses.get("kafka.bootstrap.servers");
+        try (KafkaProducer<String, String> producer = EmbeddedKafkaIT.producer(bootstrap)) {
+            producer.send(new ProducerRecord<>("jar-it", "tag-1", "7.0")).get();
+        }
+        assertThat(EmbeddedKafkaIT.consumeAll(bootstrap, "jar-it", 1))
+                .extracting(ConsumerRecord::value)
+                .containsExactly("7.0");
+
+        child.getOutputStream().close();
+
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("exited after stdin closed").isTrue();
+        assertThat(child.exitValue()).isZero();
+        assertThat(stderr()).isEmpty();
+        assertThat(dataFolders()).isEmpty();
+        assertThat(childRedisServers()).isZero();
+    }
+
+    @Test
+    void aWrongCommandLineIsOneLineAndExitStatusTwo() throws Exception {
+        start("redis", "--kafka-port", "9092");
+
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).isEqualTo(2);
+        assertThat(stderr())
+                .isEqualTo(
+                        "local-services: a port is given for Kafka, which is not started (see --help)\n");
+    }
+
     private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
 
+    /** Starts LocalServicesMain on the test classpath. */
     private void start(String... args) throws IOException {
+        start(
+                List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LocalServicesMain.class.getName()),
+                args);
+    }
+
+    /** Starts the runnable jar with java -jar, nothing else on the classpath. */
+    private void startJar(String... args) throws IOException {
+        String jar = System.getProperty(JAR_PROPERTY);
+        assertThat(jar)
+                .as("system property " + JAR_PROPERTY + " (local-services/pom.xml)")
+                .isNotBlank();
+        assertThat(Path.of(jar)).as("the shaded jar; run `mvn package` first").isRegularFile();
+        start(List.of("-jar", jar), args);
+    }
+
+    private void start(List<String> launch, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-        command.add(LocalServicesMain.class.getName());
+        command.addAll(launch);
         command.addAll(List.of(args));
         child =
                 new ProcessBuilder(command)

@@ -1,5 +1,6 @@
 package io.sluice.websocket.history;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 
 import java.time.Duration;
@@ -44,17 +45,17 @@ public record HistorySettings(
 
     /** Reads the history.* and jdbc.* keys; each bad value is reported with where it came from. */
     public static HistorySettings from(SluiceConfig config) {
-        int maxRows = config.getPositiveInt("history.max.rows");
-        Duration maxRange = config.getDuration("history.max.range");
+        int maxRows = config.getPositiveInt(ConfigKeys.HISTORY_MAX_ROWS);
+        Duration maxRange = config.getDuration(ConfigKeys.HISTORY_MAX_RANGE);
         if (maxRange == null || maxRange.toMillis() < 1) {
             throw config.invalid(
-                    "history.max.range", "is not a duration of at least 1 ms (like 7d)");
+                    ConfigKeys.HISTORY_MAX_RANGE, "is not a duration of at least 1 ms (like 7d)");
         }
-        int poolSize = config.getPositiveInt("history.pool.size");
-        String jdbcUrl = config.get("jdbc.url");
+        int poolSize = config.getPositiveInt(ConfigKeys.HISTORY_POOL_SIZE);
+        String jdbcUrl = config.get(ConfigKeys.JDBC_URL);
         if (!jdbcUrl.startsWith("jdbc:")) {
             throw config.invalid(
-                    "jdbc.url",
+                    ConfigKeys.JDBC_URL,
                     "is not a JDBC URL; \"embedded\" must be resolved before the history API starts");
         }
         return new HistorySettings(
@@ -62,8 +63,8 @@ public record HistorySettings(
                 maxRange,
                 poolSize,
                 jdbcUrl,
-                config.get("jdbc.user"),
-                config.get("jdbc.password"));
+                config.get(ConfigKeys.JDBC_USER),
+                config.get(ConfigKeys.JDBC_PASSWORD));
     }
 
     /** Never shows the password, so that the settings can be logged. */

@@ -1,9 +1,10 @@
 package io.sluice.websocket.stream;
 
+import io.sluice.update.RedisClients;
+
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisException;
@@ -191,8 +192,7 @@ public final class StreamReader extends AbstractLifeCycle {
         Jedis j =
                 new Jedis(
                         redisUrl,
-                        DefaultJedisClientConfig.builder()
-                                .autoNegotiateProtocol(false)
+                        RedisClients.config()
                                 .connectionTimeoutMillis(2000)
                                 .socketTimeoutMillis((int) block.toMillis() + 5000)
                                 .build());

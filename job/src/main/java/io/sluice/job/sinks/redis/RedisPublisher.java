@@ -3,13 +3,13 @@ package io.sluice.job.sinks.redis;
 import io.sluice.job.sinks.redis.PendingUpdates.LatestValue;
 import io.sluice.job.sinks.redis.PendingUpdates.StreamMessage;
 import io.sluice.job.sinks.redis.PendingUpdates.Work;
+import io.sluice.update.RedisClients;
 import io.sluice.update.UpdateKeys;
 
 import org.apache.flink.annotation.Internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Pipeline;
@@ -125,7 +125,7 @@ final class RedisPublisher {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.uri = URI.create(options.redisUrl());
         this.clientConfig =
-                DefaultJedisClientConfig.builder()
+                RedisClients.config()
                         .connectionTimeoutMillis(options.timeoutMs())
                         .socketTimeoutMillis(options.timeoutMs())
                         .clientName(name.replaceAll("[^A-Za-z0-9_.-]", "-"))

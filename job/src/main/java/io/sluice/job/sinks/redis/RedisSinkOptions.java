@@ -1,5 +1,6 @@
 package io.sluice.job.sinks.redis;
 
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
@@ -20,20 +21,6 @@ import java.util.Objects;
  */
 public final class RedisSinkOptions implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    /** Configuration keys (conf/sluice.properties, section "Redis live updates (job)"). */
-    public static final String KEY_URL = "redis.url";
-
-    public static final String KEY_GROUP_DEPTH = "redis.group.depth";
-    public static final String KEY_STREAM_PREFIX = "redis.stream.prefix";
-    public static final String KEY_STREAM_MAXLEN = "redis.stream.maxlen";
-    public static final String KEY_LATEST_PREFIX = "redis.latest.prefix";
-    public static final String KEY_VALUE_DIGITS = "redis.value.digits";
-    public static final String KEY_LINGER_MS = "redis.linger.ms";
-    public static final String KEY_RETRY_INITIAL_MS = "redis.retry.initial.ms";
-    public static final String KEY_RETRY_MAX_MS = "redis.retry.max.ms";
-    public static final String KEY_TIMEOUT_MS = "redis.timeout.ms";
-    public static final String KEY_BUFFER_MAX_BYTES = "redis.buffer.max.bytes";
 
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final int DEFAULT_GROUP_DEPTH = 2;
@@ -91,42 +78,63 @@ public final class RedisSinkOptions implements Serializable {
      */
     public static RedisSinkOptions fromConfig(SluiceConfig config) {
         Builder b = builder();
-        String url = config.get(KEY_URL);
+        String url = config.get(ConfigKeys.REDIS_URL);
         if (url.equalsIgnoreCase("embedded")) {
             throw config.invalid(
-                    KEY_URL,
+                    ConfigKeys.REDIS_URL,
                     "must be resolved to a real address first: start the embedded Redis (LocalServices) and pass its URL");
         }
-        apply(config, KEY_URL, () -> b.withRedisUrl(url));
-        apply(config, KEY_GROUP_DEPTH, () -> b.withGroupDepth(config.getInt(KEY_GROUP_DEPTH)));
-        apply(config, KEY_STREAM_PREFIX, () -> b.withStreamPrefix(config.get(KEY_STREAM_PREFIX)));
+        apply(config, ConfigKeys.REDIS_URL, () -> b.withRedisUrl(url));
         apply(
                 config,
-                KEY_STREAM_MAXLEN,
-                () -> b.withStreamMaxLen(config.getLong(KEY_STREAM_MAXLEN)));
-        apply(config, KEY_LATEST_PREFIX, () -> b.withLatestPrefix(config.get(KEY_LATEST_PREFIX)));
-        apply(config, KEY_VALUE_DIGITS, () -> b.withValueDigits(config.getInt(KEY_VALUE_DIGITS)));
-        apply(config, KEY_LINGER_MS, () -> b.withLingerMs(config.getLong(KEY_LINGER_MS)));
+                ConfigKeys.REDIS_GROUP_DEPTH,
+                () -> b.withGroupDepth(config.getInt(ConfigKeys.REDIS_GROUP_DEPTH)));
         apply(
                 config,
-                KEY_RETRY_INITIAL_MS,
-                () -> b.withRetryInitialMs(config.getLong(KEY_RETRY_INITIAL_MS)));
-        apply(config, KEY_RETRY_MAX_MS, () -> b.withRetryMaxMs(config.getLong(KEY_RETRY_MAX_MS)));
-        apply(config, KEY_TIMEOUT_MS, () -> b.withTimeoutMs(config.getInt(KEY_TIMEOUT_MS)));
+                ConfigKeys.REDIS_STREAM_PREFIX,
+                () -> b.withStreamPrefix(config.get(ConfigKeys.REDIS_STREAM_PREFIX)));
         apply(
                 config,
-                KEY_BUFFER_MAX_BYTES,
-                () -> b.withBufferMaxBytes(config.getLong(KEY_BUFFER_MAX_BYTES)));
+                ConfigKeys.REDIS_STREAM_MAXLEN,
+                () -> b.withStreamMaxLen(config.getLong(ConfigKeys.REDIS_STREAM_MAXLEN)));
+        apply(
+                config,
+                ConfigKeys.REDIS_LATEST_PREFIX,
+                () -> b.withLatestPrefix(config.get(ConfigKeys.REDIS_LATEST_PREFIX)));
+        apply(
+                config,
+                ConfigKeys.REDIS_VALUE_DIGITS,
+                () -> b.withValueDigits(config.getInt(ConfigKeys.REDIS_VALUE_DIGITS)));
+        apply(
+                config,
+                ConfigKeys.REDIS_LINGER_MS,
+                () -> b.withLingerMs(config.getLong(ConfigKeys.REDIS_LINGER_MS)));
+        apply(
+                config,
+                ConfigKeys.REDIS_RETRY_INITIAL_MS,
+                () -> b.withRetryInitialMs(config.getLong(ConfigKeys.REDIS_RETRY_INITIAL_MS)));
+        apply(
+                config,
+                ConfigKeys.REDIS_RETRY_MAX_MS,
+                () -> b.withRetryMaxMs(config.getLong(ConfigKeys.REDIS_RETRY_MAX_MS)));
+        apply(
+                config,
+                ConfigKeys.REDIS_TIMEOUT_MS,
+                () -> b.withTimeoutMs(config.getInt(ConfigKeys.REDIS_TIMEOUT_MS)));
+        apply(
+                config,
+                ConfigKeys.REDIS_BUFFER_MAX_BYTES,
+                () -> b.withBufferMaxBytes(config.getLong(ConfigKeys.REDIS_BUFFER_MAX_BYTES)));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             // Only the relation of the two retry delays is left to check here.
             throw config.invalid(
-                    KEY_RETRY_MAX_MS,
+                    ConfigKeys.REDIS_RETRY_MAX_MS,
                     "must not be less than "
-                            + KEY_RETRY_INITIAL_MS
+                            + ConfigKeys.REDIS_RETRY_INITIAL_MS
                             + " ("
-                            + config.get(KEY_RETRY_INITIAL_MS)
+                            + config.get(ConfigKeys.REDIS_RETRY_INITIAL_MS)
                             + ")");
         }
     }

@@ -1,6 +1,7 @@
 package io.sluice.job.sinks.redis;
 
 import io.sluice.update.GroupUpdate;
+import io.sluice.update.RedisClients;
 import io.sluice.update.TagUpdate;
 import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
@@ -20,7 +21,7 @@ final class RedisReader implements AutoCloseable {
     private final UpdateCodec codec = UpdateCodec.withDefaults();
 
     RedisReader(String redisUrl) {
-        jedis = new Jedis(URI.create(redisUrl));
+        jedis = RedisClients.connect(URI.create(redisUrl));
     }
 
     /** The messages of a window size's stream, oldest first. */
