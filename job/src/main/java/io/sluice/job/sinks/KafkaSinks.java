@@ -5,6 +5,7 @@ import io.sluice.job.parse.DeadLetter;
 import io.sluice.kafka.KafkaTopics;
 import io.sluice.reading.Reading;
 
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * The job's Kafka sinks: dead letters and late readings, at least once (both are kept, not
- * counted).
+ * counted), each a KafkaSink's writer without its idle committer ({@link WriterOnlySink}).
  */
 public final class KafkaSinks {
     private KafkaSinks() {}
@@ -28,19 +29,21 @@ public final class KafkaSinks {
         }
     }
 
-    public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
-        return KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(s.bootstrapServers())
-                .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+    public static Sink<DeadLetter> deadLetters(JobSettings s) {
+        return new WriterOnlySink<>(
+                KafkaSink.<DeadLetter>builder()
+                        .setBootstrapServers(s.bootstrapServers())
+                        .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build());
     }
 
-    public static KafkaSink<Reading> lateReadings(JobSettings s) {
-        return KafkaSink.<Reading>builder()
-                .setBootstrapServers(s.bootstrapServers())
-                .setRecordSerializer(new LateReadingSerializer(s.lateTopic()))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+    public static Sink<Reading> lateReadings(JobSettings s) {
+        return new WriterOnlySink<>(
+                KafkaSink.<Reading>builder()
+                        .setBootstrapServers(s.bootstrapServers())
+                        .setRecordSerializer(new LateReadingSerializer(s.lateTopic()))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build());
     }
 }
