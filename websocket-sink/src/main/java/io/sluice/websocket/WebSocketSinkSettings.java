@@ -37,6 +37,10 @@ import java.util.Set;
  * @param eventsStream websocket.events.stream
  * @param readBlock websocket.read.block.ms
  * @param readCount websocket.read.count
+ * @param maxThreads websocket.threads.max, the server's thread pool
+ * @param minThreads websocket.threads.min, at most maxThreads
+ * @param catchUpThreads websocket.catchup.threads
+ * @param redisPoolSize websocket.redis.pool.size
  */
 public record WebSocketSinkSettings(
         String host,
@@ -62,7 +66,11 @@ public record WebSocketSinkSettings(
         int queueMaxMessages,
         String eventsStream,
         Duration readBlock,
-        int readCount) {
+        int readCount,
+        int maxThreads,
+        int minThreads,
+        int catchUpThreads,
+        int redisPoolSize) {
 
     public WebSocketSinkSettings {
         Objects.requireNonNull(redisUrl, "redisUrl");
@@ -100,6 +108,13 @@ public record WebSocketSinkSettings(
         if (windows.isEmpty()) {
             throw config.invalid("websocket.windows", "name at least one window size");
         }
+        int maxThreads = config.getPositiveInt("websocket.threads.max");
+        int minThreads = config.getPositiveInt("websocket.threads.min");
+        if (minThreads > maxThreads) {
+            throw config.invalid(
+                    "websocket.threads.min",
+                    "must not be more than websocket.threads.max (" + maxThreads + ")");
+        }
         return new WebSocketSinkSettings(
                 config.get("websocket.host"),
                 port(config, "websocket.port"),
@@ -124,7 +139,11 @@ public record WebSocketSinkSettings(
                 config.getPositiveInt("websocket.queue.max.messages"),
                 nonBlank(config, "websocket.events.stream"),
                 Duration.ofMillis(config.getPositiveInt("websocket.read.block.ms")),
-                config.getPositiveInt("websocket.read.count"));
+                config.getPositiveInt("websocket.read.count"),
+                maxThreads,
+                minThreads,
+                config.getPositiveInt("websocket.catchup.threads"),
+                config.getPositiveInt("websocket.redis.pool.size"));
     }
 
     private static int port(SluiceConfig config, String key) {
