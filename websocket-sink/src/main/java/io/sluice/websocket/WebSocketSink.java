@@ -1,13 +1,9 @@
 package io.sluice.websocket;
 
 import io.sluice.config.SluiceConfig;
-import io.sluice.update.UpdateCodec;
-import io.sluice.update.UpdateKeys;
 import io.sluice.websocket.broker.Broker;
 import io.sluice.websocket.broker.StreamPosition;
 import io.sluice.websocket.channel.Broadcaster;
-import io.sluice.websocket.channel.CatchUp;
-import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.connection.ConnectionContext;
 import io.sluice.websocket.connection.ConnectionRegistry;
@@ -22,8 +18,6 @@ import io.sluice.websocket.http.HealthHandler;
 import io.sluice.websocket.http.MetricsHandler;
 import io.sluice.websocket.http.RequestSignature;
 import io.sluice.websocket.metrics.SinkMetrics;
-import io.sluice.websocket.protocol.PusherCodec;
-import io.sluice.websocket.protocol.Signatures;
 import io.sluice.websocket.stream.RedisBroker;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -43,8 +37,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -96,25 +88,6 @@ public final class WebSocketSink extends ContainerLifeCycle {
             boolean dashboard) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.broker = Objects.requireNonNull(broker, "broker");
-        PusherCodec codec = new PusherCodec();
-        ChannelNames names = new ChannelNames(settings.channel(), settings.windowsMs());
-        Signatures signatures = new Signatures(settings.appSecret());
-        Map<String, Long> streams = new LinkedHashMap<>();
-        for (long w : settings.windowsMs()) {
-            streams.put(UpdateKeys.streamKey(settings.streamPrefix(), w), w);
-        }
-        Broadcaster broadcaster =
-                new Broadcaster(
-                        hub,
-                        names,
-                        codec,
-                        UpdateCodec.withDefaults(),
-                        settings.event(),
-                        metrics,
-                        streams,
-                        settings.eventsStream());
-        broker.subscribe(broadcaster.streams(), broadcaster);
-
         // A fixed pool with a FIFO queue, as a LifeCycle: stopping it shuts the executor down.
         ExecutorThreadPool catchUpThreads =
                 new ExecutorThreadPool(settings.catchUpThreads(), settings.catchUpThreads());
@@ -124,23 +97,8 @@ public final class WebSocketSink extends ContainerLifeCycle {
         ScheduledExecutorScheduler activityCheck =
                 new ScheduledExecutorScheduler("activity-check", true);
         registry = new ConnectionRegistry(settings.maxConnections(), activityCheck);
-        CatchUp catchUp =
-                new CatchUp(
-                        broker,
-                        broadcaster,
-                        settings.streamPrefix(),
-                        (int) Math.min(Integer.MAX_VALUE, settings.streamMaxLen()));
         ConnectionContext ctx =
-                new ConnectionContext(
-                        settings,
-                        codec,
-                        names,
-                        hub,
-                        signatures,
-                        catchUp,
-                        catchUpThreads,
-                        registry,
-                        metrics);
+                ConnectionContext.create(settings, broker, hub, catchUpThreads, registry, metrics);
 
         server =
                 new Server(
@@ -163,7 +121,7 @@ public final class WebSocketSink extends ContainerLifeCycle {
                 PathSpec.from("/apps/*"),
                 new EventsHandler(
                         settings.appId(),
-                        new RequestSignature(settings.appKey(), signatures),
+                        new RequestSignature(settings.appKey(), ctx.signatures()),
                         broker,
                         settings.eventsStream(),
                         metrics,
@@ -203,7 +161,8 @@ public final class WebSocketSink extends ContainerLifeCycle {
                 "sluice.websocket.redis.up",
                 "1 when Redis answers the stream reader",
                 () -> broker.isConnected() ? 1 : 0);
-        streams.keySet()
+        Broadcaster.updateStreams(settings.streamPrefix(), settings.windowsMs())
+                .keySet()
                 .forEach(
                         stream ->
                                 metrics.streamGauge(

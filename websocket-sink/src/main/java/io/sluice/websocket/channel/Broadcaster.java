@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,6 +60,15 @@ public final class Broadcaster implements BrokerHandler {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.updateStreams = Map.copyOf(updateStreams);
         this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
+    }
+
+    /** The update streams of the window sizes, with their window sizes. */
+    public static Map<String, Long> updateStreams(String streamPrefix, List<Long> windowsMs) {
+        Map<String, Long> streams = new LinkedHashMap<>();
+        for (long w : windowsMs) {
+            streams.put(UpdateKeys.streamKey(streamPrefix, w), w);
+        }
+        return streams;
     }
 
     /** The streams it reads: the update streams, then the events stream. */

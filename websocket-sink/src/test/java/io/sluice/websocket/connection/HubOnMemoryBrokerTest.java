@@ -1,24 +1,18 @@
 package io.sluice.websocket.connection;
 
-import io.sluice.config.SluiceConfig;
-import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
 import io.sluice.websocket.WebSocketSinkSettings;
 import io.sluice.websocket.broker.EventEntry;
 import io.sluice.websocket.broker.MemoryBroker;
 import io.sluice.websocket.broker.StreamPosition;
-import io.sluice.websocket.channel.Broadcaster;
-import io.sluice.websocket.channel.CatchUp;
-import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.metrics.SinkMetrics;
-import io.sluice.websocket.protocol.PusherCodec;
-import io.sluice.websocket.protocol.Signatures;
+import io.sluice.websocket.testing.SinkFixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -41,40 +35,14 @@ class HubOnMemoryBrokerTest {
     private final MemoryBroker broker = new MemoryBroker(4, () -> T0);
     private final Hub hub = new Hub();
     private final SinkMetrics metrics = new SinkMetrics();
-    private final WebSocketSinkSettings settings =
-            WebSocketSinkSettings.fromConfig(
-                    SluiceConfig.load(Map.of(), Map.of("redis.url", "redis://127.0.0.1:1")));
-    private final ConnectionContext ctx = context();
+    private final WebSocketSinkSettings settings = TestContexts.settings(Map.of());
+    // the catch-up runs at once, on the subscribing thread
+    private final ConnectionContext ctx =
+            TestContexts.create(settings, broker, hub, Runnable::run, metrics);
 
-    private ConnectionContext context() {
-        PusherCodec codec = new PusherCodec();
-        ChannelNames names = new ChannelNames(settings.channel(), settings.windowsMs());
-        Broadcaster broadcaster =
-                new Broadcaster(
-                        hub,
-                        names,
-                        codec,
-                        UpdateCodec.withDefaults(),
-                        settings.event(),
-                        metrics,
-                        Map.of(STREAM, 1000L),
-                        settings.eventsStream());
-        broker.subscribe(broadcaster.streams(), broadcaster);
-        try {
-            broker.start();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return new ConnectionContext(
-                settings,
-                codec,
-                names,
-                hub,
-                new Signatures(settings.appSecret()),
-                new CatchUp(broker, broadcaster, settings.streamPrefix(), 100),
-                Runnable::run, // the catch-up runs at once, on the subscribing thread
-                new ConnectionRegistry(settings.maxConnections(), new ScheduledExecutorScheduler()),
-                metrics);
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker.start();
     }
 
     @AfterEach
@@ -89,20 +57,7 @@ class HubOnMemoryBrokerTest {
     }
 
     private StreamPosition publishUpdate(long windowStart, double value) {
-        String message =
-                "{\"w\":1000,\"s\":"
-                        + windowStart
-                        + ",\"t\":{\"pump007.pressure\":[1,"
-                        + value
-                        + ","
-                        + value
-                        + ","
-                        + value
-                        + ",0,"
-                        + value
-                        + ","
-                        + value
-                        + ",0,0]}}";
+        String message = SinkFixture.message(windowStart, "pump007.pressure", value);
         return broker.publish(
                 STREAM, Map.of(UpdateKeys.FIELD_GROUP, GROUP, UpdateKeys.FIELD_DATA, message));
     }

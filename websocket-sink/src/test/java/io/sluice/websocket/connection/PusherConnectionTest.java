@@ -1,19 +1,11 @@
 package io.sluice.websocket.connection;
 
-import io.sluice.config.SluiceConfig;
-import io.sluice.update.UpdateCodec;
 import io.sluice.websocket.WebSocketSinkSettings;
 import io.sluice.websocket.broker.MemoryBroker;
-import io.sluice.websocket.channel.Broadcaster;
-import io.sluice.websocket.channel.CatchUp;
-import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.channel.OutboundFrame;
 import io.sluice.websocket.metrics.SinkMetrics;
-import io.sluice.websocket.protocol.PusherCodec;
-import io.sluice.websocket.protocol.Signatures;
 
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -39,38 +31,10 @@ class PusherConnectionTest {
 
     private PusherConnection open() {
         WebSocketSinkSettings settings =
-                WebSocketSinkSettings.fromConfig(
-                        SluiceConfig.load(
-                                Map.of(),
-                                Map.of(
-                                        "redis.url",
-                                        "redis://127.0.0.1:1",
-                                        "websocket.queue.max.messages",
-                                        Integer.toString(QUEUE_MAX))));
-        PusherCodec codec = new PusherCodec();
-        ChannelNames names = new ChannelNames(settings.channel(), settings.windowsMs());
-        Broadcaster broadcaster =
-                new Broadcaster(
-                        hub,
-                        names,
-                        codec,
-                        UpdateCodec.withDefaults(),
-                        settings.event(),
-                        metrics,
-                        Map.of("sluice:updates:1s", 1000L),
-                        settings.eventsStream());
+                TestContexts.settings(
+                        Map.of("websocket.queue.max.messages", Integer.toString(QUEUE_MAX)));
         ConnectionContext ctx =
-                new ConnectionContext(
-                        settings,
-                        codec,
-                        names,
-                        hub,
-                        new Signatures(settings.appSecret()),
-                        new CatchUp(broker, broadcaster, settings.streamPrefix(), 100),
-                        heldCatchUps::add,
-                        new ConnectionRegistry(
-                                settings.maxConnections(), new ScheduledExecutorScheduler()),
-                        metrics);
+                TestContexts.create(settings, broker, hub, heldCatchUps::add, metrics);
         PusherConnection connection = new PusherConnection(ctx, settings.appKey(), "7");
         connection.open(transport);
         return connection;
