@@ -10,6 +10,7 @@ import io.sluice.websocket.protocol.PusherCodec;
 import io.sluice.websocket.protocol.PusherMessage;
 import io.sluice.websocket.protocol.Signatures;
 
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +106,7 @@ public final class PusherConnection implements OutboundQueue.Listener {
     private void refuse(int code, String message, String kind) {
         ctx.metrics().error(kind);
         if (!closing) {
-            transport.send(ctx.codec().error(code, message), org.eclipse.jetty.util.Callback.NOOP);
+            transport.send(ctx.codec().error(code, message), Callback.NOOP);
         }
         closeWith(code, message);
     }
@@ -201,7 +202,8 @@ public final class PusherConnection implements OutboundQueue.Listener {
             CatchUp.Result r = ctx.catchUp().of(sub.route(), resume);
             sub.goLive(r.frames(), r.upTo());
         } catch (RuntimeException e) {
-            // Redis is away: the client gets the live updates when it is back, without the catch-up
+            // The broker is away: the client gets the live updates when it is back, without the
+            // catch-up
             ctx.metrics().error("catch-up");
             LOG.warn("No catch-up for {} on {}: {}", socketId, sub.route().name(), e.getMessage());
             sub.goLive(List.of(), null);
