@@ -16,5 +16,9 @@ mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=target/bench.cl
 # The servers run on websocket-sink's own runtime classpath (Jetty 12 with slf4j 2).
 mvn -B -q -pl websocket-sink dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile=../bench/target/websocket-sink.classpath
+# websocket-sink is on Jetty's core WebSocket API; the bare server also needs Jetty's WebSocket API.
+mvn -B -q -pl bench dependency:build-classpath -DincludeGroupIds=org.eclipse.jetty.websocket \
+  -DincludeArtifactIds=jetty-websocket-jetty-server,jetty-websocket-jetty-common,jetty-websocket-jetty-api \
+  -Dmdep.outputFile=target/bare-websocket.classpath
 exec java -Xmx4g -cp "bench/target/classes:$(cat bench/target/bench.classpath)" io.sluice.bench.FanoutBench \
-  --server-classpath "$PWD/websocket-sink/target/classes:$(cat bench/target/websocket-sink.classpath)" "$@"
+  --server-classpath "$PWD/websocket-sink/target/classes:$(cat bench/target/websocket-sink.classpath):$(cat bench/target/bare-websocket.classpath)" "$@"

@@ -111,6 +111,10 @@ public final class ConfigKeys {
     public static final String WEBSOCKET_EVENTS_STREAM = "websocket.events.stream";
     public static final String WEBSOCKET_READ_BLOCK_MS = "websocket.read.block.ms";
     public static final String WEBSOCKET_READ_COUNT = "websocket.read.count";
+    public static final String WEBSOCKET_THREADS_MAX = "websocket.threads.max";
+    public static final String WEBSOCKET_THREADS_MIN = "websocket.threads.min";
+    public static final String WEBSOCKET_CATCHUP_THREADS = "websocket.catchup.threads";
+    public static final String WEBSOCKET_REDIS_POOL_SIZE = "websocket.redis.pool.size";
 
     // ---- History API (websocket-sink)
     public static final String HISTORY_MAX_ROWS = "history.max.rows";

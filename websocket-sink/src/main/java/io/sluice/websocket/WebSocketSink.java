@@ -2,11 +2,9 @@ package io.sluice.websocket;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
-import io.sluice.update.UpdateCodec;
-import io.sluice.update.UpdateKeys;
+import io.sluice.websocket.broker.Broker;
+import io.sluice.websocket.broker.StreamPosition;
 import io.sluice.websocket.channel.Broadcaster;
-import io.sluice.websocket.channel.CatchUp;
-import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.connection.ConnectionContext;
 import io.sluice.websocket.connection.ConnectionRegistry;
@@ -21,11 +19,7 @@ import io.sluice.websocket.http.HealthHandler;
 import io.sluice.websocket.http.MetricsHandler;
 import io.sluice.websocket.http.RequestSignature;
 import io.sluice.websocket.metrics.SinkMetrics;
-import io.sluice.websocket.protocol.CloseCodes;
-import io.sluice.websocket.protocol.PusherCodec;
-import io.sluice.websocket.protocol.Signatures;
-import io.sluice.websocket.stream.RedisStore;
-import io.sluice.websocket.stream.StreamReader;
+import io.sluice.websocket.stream.RedisBroker;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.eclipse.jetty.http.pathmap.PathSpec;
@@ -35,27 +29,36 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.thread.ExecutorThreadPool;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
-import redis.clients.jedis.StreamEntryID;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The push service: one Jetty server whose handler tree is the WebSocket upgrade on /app/{key}
  * wrapping the HTTP routes (/health, /metrics, the Pusher HTTP API, and whatever {@link #route}
- * adds), fed by one stream reader. Starting it starts the registry, the reader, then the server;
- * stopping it first closes every client with 4200 (reconnect at once, elsewhere).
+ * adds), fed by one broker.
+ *
+ * <p>Every part is made here and is a bean of the server: the broker (Redis: its pool and its
+ * stream reader), the catch-up threads, the activity check's scheduler, the connection registry,
+ * the history API's pool. Starting the service starts the server, which starts them in that order
+ * and opens its connectors last. Stopping it first shuts the registry down gracefully: every client
+ * gets 4200 (reconnect at once, elsewhere), and the stop waits a while for them to go; then the
+ * server closes its connectors and stops the parts in reverse order. A service is started once.
  */
 public final class WebSocketSink extends ContainerLifeCycle {
-    private static final long SHUTDOWN_WAIT_MS = 2000;
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketSink.class);
+
+    /** How long a stop waits for the clients to go after their 4200. */
+    static final long SHUTDOWN_WAIT_MS = 2000;
 
     /** Where the history API is mounted. */
     public static final String HISTORY_PATH = "/api/history";
@@ -63,126 +66,75 @@ public final class WebSocketSink extends ContainerLifeCycle {
     private final WebSocketSinkSettings settings;
     private final SinkMetrics metrics = new SinkMetrics();
     private final Hub hub = new Hub();
-    private final Map<String, Handler> routes = new LinkedHashMap<>();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private ConnectionRegistry registry;
-    private RedisStore store;
-    private StreamReader reader;
-    private Server server;
-    private ExecutorService catchUpExecutor;
+    private final Broker broker;
+    private final ConnectionRegistry registry;
+    private final Server server;
+    private final ServerConnector connector;
+    private final PathMappingsHandler paths = new PathMappingsHandler();
 
+    /** The push service on the Redis of {@code redis.url}. */
     public WebSocketSink(WebSocketSinkSettings settings) {
+        this(settings, redisBroker(settings), null, false);
+    }
+
+    /** The push service on a broker of the caller's (a {@code MemoryBroker} in tests). */
+    public WebSocketSink(WebSocketSinkSettings settings, Broker broker) {
+        this(settings, broker, null, false);
+    }
+
+    private WebSocketSink(
+            WebSocketSinkSettings settings,
+            Broker broker,
+            HistorySettings history,
+            boolean dashboard) {
         this.settings = Objects.requireNonNull(settings, "settings");
-    }
-
-    /**
-     * The service as a program runs it: the push service, the operators' dashboard at {@code /},
-     * plus the history API at {@value #HISTORY_PATH} when {@code jdbc.url} names a database (a pool
-     * closed on stop).
-     */
-    public static WebSocketSink fromConfig(SluiceConfig config) {
-        WebSocketSink sink = new WebSocketSink(WebSocketSinkSettings.fromConfig(config));
-        boolean withHistory = config.get(ConfigKeys.JDBC_URL).startsWith("jdbc:");
-        if (withHistory) {
-            HistorySettings history = HistorySettings.from(config);
-            HikariDataSource pool = HistoryDataSource.create(history);
-            sink.route(HISTORY_PATH, new HistoryHandler(new HistoryRepository(pool), history));
-            sink.closeOnStop(pool);
-        }
-        sink.route("/", new DashboardHandler(sink.settings(), withHistory ? HISTORY_PATH : null));
-        return sink;
-    }
-
-    /** Closes a resource (a pool) when the service stops, after the server. */
-    public WebSocketSink closeOnStop(AutoCloseable resource) {
-        closeables.add(Objects.requireNonNull(resource, "resource"));
-        return this;
-    }
-
-    /**
-     * Adds an HTTP route before start, like {@code /api/history} or {@code /}; path specs as
-     * Jetty's.
-     */
-    public WebSocketSink route(String pathSpec, Handler handler) {
-        if (isStarted() || isStarting()) {
-            throw new IllegalStateException("add routes before start");
-        }
-        routes.put(pathSpec, handler);
-        return this;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        PusherCodec codec = new PusherCodec();
-        ChannelNames names = new ChannelNames(settings.channel(), settings.windowsMs());
-        Signatures signatures = new Signatures(settings.appSecret());
-        UpdateCodec updates = UpdateCodec.withDefaults();
-        Broadcaster broadcaster =
-                new Broadcaster(hub, names, codec, updates, settings.event(), metrics);
-
-        store =
-                new RedisStore(
-                        settings.redisUrl(), settings.latestPrefix(), settings.streamMaxLen());
-        Map<String, Long> streams = new LinkedHashMap<>();
-        for (long w : settings.windowsMs()) {
-            streams.put(UpdateKeys.streamKey(settings.streamPrefix(), w), w);
-        }
-        reader =
-                new StreamReader(
-                        settings.redisUrl(),
-                        streams,
-                        settings.eventsStream(),
-                        settings.readBlock(),
-                        settings.readCount(),
-                        broadcaster);
-        registry = new ConnectionRegistry(settings.maxConnections());
-        catchUpExecutor =
-                Executors.newFixedThreadPool(
-                        2,
-                        r -> {
-                            Thread t = new Thread(r, "catch-up");
-                            t.setDaemon(true);
-                            return t;
-                        });
-        CatchUp catchUp =
-                new CatchUp(
-                        store,
-                        broadcaster,
-                        settings.streamPrefix(),
-                        (int) Math.min(Integer.MAX_VALUE, settings.streamMaxLen()));
+        this.broker = Objects.requireNonNull(broker, "broker");
+        // A fixed pool with a FIFO queue, as a LifeCycle: stopping it shuts the executor down.
+        ExecutorThreadPool catchUpThreads =
+                new ExecutorThreadPool(settings.catchUpThreads(), settings.catchUpThreads());
+        catchUpThreads.setName("catch-up");
+        catchUpThreads.setDaemon(true);
+        catchUpThreads.setReservedThreads(0);
+        ScheduledExecutorScheduler activityCheck =
+                new ScheduledExecutorScheduler("activity-check", true);
+        registry = new ConnectionRegistry(settings.maxConnections(), activityCheck);
         ConnectionContext ctx =
-                new ConnectionContext(
-                        settings,
-                        codec,
-                        names,
-                        hub,
-                        signatures,
-                        catchUp,
-                        catchUpExecutor,
-                        registry,
-                        metrics);
+                ConnectionContext.create(settings, broker, hub, catchUpThreads, registry, metrics);
 
-        server = new Server(new QueuedThreadPool(200, 8, 60_000));
-        ServerConnector connector = new ServerConnector(server);
+        server =
+                new Server(
+                        new QueuedThreadPool(settings.maxThreads(), settings.minThreads(), 60_000));
+        connector = new ServerConnector(server);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
 
-        PathMappingsHandler paths = new PathMappingsHandler();
-        paths.addMapping(
-                PathSpec.from("/health"), new HealthHandler(store, reader, registry::size));
+        // The parts, in start order; the server stops them in reverse, after its connectors.
+        server.addBean(broker, true);
+        server.addBean(catchUpThreads, true);
+        server.addBean(activityCheck, true);
+        server.addBean(registry, true);
+
+        paths.addMapping(PathSpec.from("/health"), new HealthHandler(broker, registry::size));
         paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(metrics));
         paths.addMapping(
                 PathSpec.from("/apps/*"),
                 new EventsHandler(
                         settings.appId(),
-                        new RequestSignature(settings.appKey(), signatures),
-                        store,
+                        new RequestSignature(settings.appKey(), ctx.signatures()),
+                        broker,
                         settings.eventsStream(),
                         metrics,
                         () -> System.currentTimeMillis() / 1000));
-        routes.forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
+        if (history != null) {
+            HikariDataSource pool = HistoryDataSource.create(history);
+            server.addBean(new ClosedOnStop(pool), true);
+            route(HISTORY_PATH, new HistoryHandler(new HistoryRepository(pool), history));
+        }
+        if (dashboard) {
+            route("/", new DashboardHandler(settings, history != null ? HISTORY_PATH : null));
+        }
 
         Duration idle =
                 Duration.ofSeconds(settings.activityTimeoutSeconds())
@@ -191,15 +143,12 @@ public final class WebSocketSink extends ContainerLifeCycle {
         // A context, so the routes see paths in context (PathMappingsHandler needs one).
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler upgrade =
-                WebSocketUpgradeHandler.from(
-                        server,
-                        context,
-                        container -> {
-                            container.setMaxTextMessageSize(settings.maxMessageBytes());
-                            container.setMaxBinaryMessageSize(settings.maxMessageBytes());
-                            container.setIdleTimeout(idle);
-                            container.addMapping(PusherUpgrade.PATH, new PusherUpgrade(ctx));
-                        });
+                new WebSocketUpgradeHandler(
+                        WebSocketServerComponents.ensureWebSocketComponents(server, context));
+        upgrade.getConfiguration().setMaxTextMessageSize(settings.maxMessageBytes());
+        upgrade.getConfiguration().setMaxBinaryMessageSize(settings.maxMessageBytes());
+        upgrade.getConfiguration().setIdleTimeout(idle);
+        upgrade.addMapping(PusherUpgrade.PATH, new PusherUpgrade(ctx));
         upgrade.setHandler(paths);
         context.setHandler(upgrade);
         server.setHandler(context);
@@ -212,8 +161,9 @@ public final class WebSocketSink extends ContainerLifeCycle {
         metrics.gauge(
                 "sluice.websocket.redis.up",
                 "1 when Redis answers the stream reader",
-                () -> reader.isConnected() ? 1 : 0);
-        streams.keySet()
+                () -> broker.isConnected() ? 1 : 0);
+        Broadcaster.updateStreams(settings.streamPrefix(), settings.windowsMs())
+                .keySet()
                 .forEach(
                         stream ->
                                 metrics.streamGauge(
@@ -221,11 +171,61 @@ public final class WebSocketSink extends ContainerLifeCycle {
                                         "how far the reader is behind the stream's newest entry",
                                         stream,
                                         () -> lagMs(stream)));
-
-        addManaged(registry);
-        addManaged(reader);
         addManaged(server);
-        super.doStart();
+    }
+
+    private static Broker redisBroker(WebSocketSinkSettings settings) {
+        return new RedisBroker(
+                settings.redisUrl(),
+                settings.latestPrefix(),
+                settings.streamMaxLen(),
+                settings.redisPoolSize(),
+                settings.readBlock(),
+                settings.readCount());
+    }
+
+    /**
+     * The service as a program runs it: the push service, the operators' dashboard at {@code /},
+     * plus the history API at {@value #HISTORY_PATH} when {@code jdbc.url} names a database (its
+     * pool a bean of the server, closed on stop).
+     */
+    public static WebSocketSink fromConfig(SluiceConfig config) {
+        WebSocketSinkSettings settings = WebSocketSinkSettings.fromConfig(config);
+        HistorySettings history =
+                config.get(ConfigKeys.JDBC_URL).startsWith("jdbc:")
+                        ? HistorySettings.from(config)
+                        : null;
+        return new WebSocketSink(settings, redisBroker(settings), history, true);
+    }
+
+    /**
+     * Adds an HTTP route before start, like {@code /api/history} or {@code /}; path specs as
+     * Jetty's.
+     */
+    public WebSocketSink route(String pathSpec, Handler handler) {
+        if (isStarted() || isStarting()) {
+            throw new IllegalStateException("add routes before start");
+        }
+        paths.addMapping(PathSpec.from(pathSpec), handler);
+        return this;
+    }
+
+    /**
+     * The graceful part, before the server stops. Not the server's own stop timeout: with one, a
+     * client that never answers its close (or an idle HTTP keep-alive connection) would fail the
+     * stop; here it is dropped when the connectors close, as after any wait.
+     */
+    @Override
+    protected void doStop() throws Exception {
+        try {
+            registry.shutdown().get(SHUTDOWN_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info(
+                    "{} connections still open {} ms after the 4200 close; dropping them",
+                    registry.size(),
+                    SHUTDOWN_WAIT_MS);
+        }
+        super.doStop();
     }
 
     /**
@@ -233,33 +233,19 @@ public final class WebSocketSink extends ContainerLifeCycle {
      */
     private double lagMs(String stream) {
         try {
-            StreamEntryID newest = store.lastId(stream);
+            StreamPosition newest = broker.last(stream);
             if (newest == null) {
                 return 0;
             }
-            return Math.max(0, newest.getTime() - reader.position(stream).getTime());
+            return Math.max(0, newest.ms() - broker.delivered(stream).ms());
         } catch (RuntimeException e) {
             return Double.NaN;
         }
     }
 
-    @Override
-    protected void doStop() throws Exception {
-        registry.closeAll(CloseCodes.RECONNECT_NOW, "Server shutting down", SHUTDOWN_WAIT_MS);
-        super.doStop();
-        catchUpExecutor.shutdownNow();
-        store.close();
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        removeBean(server);
-        removeBean(reader);
-        removeBean(registry);
-    }
-
     /** The port it listens on (the real one when websocket.port is 0). */
     public int port() {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return connector.getLocalPort();
     }
 
     public SinkMetrics metrics() {
@@ -268,6 +254,10 @@ public final class WebSocketSink extends ContainerLifeCycle {
 
     public Hub hub() {
         return hub;
+    }
+
+    public Broker broker() {
+        return broker;
     }
 
     public int connections() {

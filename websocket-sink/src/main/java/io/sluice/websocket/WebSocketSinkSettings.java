@@ -38,6 +38,10 @@ import java.util.Set;
  * @param eventsStream websocket.events.stream
  * @param readBlock websocket.read.block.ms
  * @param readCount websocket.read.count
+ * @param maxThreads websocket.threads.max, the server's thread pool
+ * @param minThreads websocket.threads.min, at most maxThreads
+ * @param catchUpThreads websocket.catchup.threads
+ * @param redisPoolSize websocket.redis.pool.size
  */
 public record WebSocketSinkSettings(
         String host,
@@ -63,7 +67,11 @@ public record WebSocketSinkSettings(
         int queueMaxMessages,
         String eventsStream,
         Duration readBlock,
-        int readCount) {
+        int readCount,
+        int maxThreads,
+        int minThreads,
+        int catchUpThreads,
+        int redisPoolSize) {
 
     public WebSocketSinkSettings {
         Objects.requireNonNull(redisUrl, "redisUrl");
@@ -103,6 +111,17 @@ public record WebSocketSinkSettings(
         if (windows.isEmpty()) {
             throw config.invalid(ConfigKeys.WEBSOCKET_WINDOWS, "name at least one window size");
         }
+        int maxThreads = config.getPositiveInt(ConfigKeys.WEBSOCKET_THREADS_MAX);
+        int minThreads = config.getPositiveInt(ConfigKeys.WEBSOCKET_THREADS_MIN);
+        if (minThreads > maxThreads) {
+            throw config.invalid(
+                    ConfigKeys.WEBSOCKET_THREADS_MIN,
+                    "must not be more than "
+                            + ConfigKeys.WEBSOCKET_THREADS_MAX
+                            + " ("
+                            + maxThreads
+                            + ")");
+        }
         return new WebSocketSinkSettings(
                 config.get(ConfigKeys.WEBSOCKET_HOST),
                 port(config, ConfigKeys.WEBSOCKET_PORT),
@@ -127,7 +146,11 @@ public record WebSocketSinkSettings(
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_QUEUE_MAX_MESSAGES),
                 nonBlank(config, ConfigKeys.WEBSOCKET_EVENTS_STREAM),
                 Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBSOCKET_READ_BLOCK_MS)),
-                config.getPositiveInt(ConfigKeys.WEBSOCKET_READ_COUNT));
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_READ_COUNT),
+                maxThreads,
+                minThreads,
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_CATCHUP_THREADS),
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_REDIS_POOL_SIZE));
     }
 
     private static int port(SluiceConfig config, String key) {

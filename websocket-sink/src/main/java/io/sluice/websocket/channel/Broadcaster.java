@@ -4,30 +4,30 @@ import io.sluice.update.GroupUpdate;
 import io.sluice.update.TagUpdate;
 import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
-import io.sluice.websocket.connection.OutboundFrame;
+import io.sluice.websocket.broker.BrokerEntry;
+import io.sluice.websocket.broker.BrokerHandler;
+import io.sluice.websocket.broker.EventEntry;
+import io.sluice.websocket.broker.StreamPosition;
 import io.sluice.websocket.metrics.SinkMetrics;
 import io.sluice.websocket.protocol.PusherCodec;
-import io.sluice.websocket.stream.EventEntry;
-import io.sluice.websocket.stream.StreamHandler;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Turns stream entries into Pusher frames and gives them to the hub: each update once to its
+ * Turns the broker's entries into Pusher frames and gives them to the hub: each update once to its
  * group's channel and once to the all-groups channel (and their private twins), each frame
  * serialised once for all of a channel's subscribers, and only for channels someone listens to.
  */
-public final class Broadcaster implements StreamHandler {
+public final class Broadcaster implements BrokerHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
 
     private final Hub hub;
@@ -36,24 +36,60 @@ public final class Broadcaster implements StreamHandler {
     private final UpdateCodec updates;
     private final String eventName;
     private final SinkMetrics metrics;
+    private final Map<String, Long> updateStreams;
+    private final String eventsStream;
 
+    /**
+     * @param updateStreams the update streams and their window sizes
+     * @param eventsStream the stream of the HTTP API's events
+     */
     public Broadcaster(
             Hub hub,
             ChannelNames names,
             PusherCodec codec,
             UpdateCodec updates,
             String eventName,
-            SinkMetrics metrics) {
+            SinkMetrics metrics,
+            Map<String, Long> updateStreams,
+            String eventsStream) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.names = Objects.requireNonNull(names, "names");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.updates = Objects.requireNonNull(updates, "updates");
         this.eventName = Objects.requireNonNull(eventName, "eventName");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.updateStreams = Map.copyOf(updateStreams);
+        this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
+    }
+
+    /** The update streams of the window sizes, with their window sizes. */
+    public static Map<String, Long> updateStreams(String streamPrefix, List<Long> windowsMs) {
+        Map<String, Long> streams = new LinkedHashMap<>();
+        for (long w : windowsMs) {
+            streams.put(UpdateKeys.streamKey(streamPrefix, w), w);
+        }
+        return streams;
+    }
+
+    /** The streams it reads: the update streams, then the events stream. */
+    public List<String> streams() {
+        List<String> streams = new ArrayList<>(updateStreams.keySet());
+        streams.sort(null);
+        streams.add(eventsStream);
+        return streams;
     }
 
     @Override
-    public void onUpdate(long windowMs, StreamEntryID id, Map<String, String> fields) {
+    public void onEntry(String stream, BrokerEntry entry) {
+        Long windowMs = updateStreams.get(stream);
+        if (windowMs != null) {
+            onUpdate(windowMs, entry.position(), entry.fields());
+        } else if (stream.equals(eventsStream)) {
+            onEvent(entry.position(), entry.fields());
+        }
+    }
+
+    private void onUpdate(long windowMs, StreamPosition id, Map<String, String> fields) {
         metrics.streamEntry();
         Update u = decode(id, fields);
         if (u == null) {
@@ -67,14 +103,13 @@ public final class Broadcaster implements StreamHandler {
         publish(ChannelNames.PRIVATE_PREFIX + all, u, id);
     }
 
-    private void publish(String channel, Update u, StreamEntryID id) {
+    private void publish(String channel, Update u, StreamPosition id) {
         if (hub.hasSubscribers(channel)) {
             hub.publish(channel, frame(channel, u, id, false), null);
         }
     }
 
-    @Override
-    public void onEvent(StreamEntryID id, Map<String, String> fields) {
+    private void onEvent(StreamPosition id, Map<String, String> fields) {
         metrics.streamEntry();
         EventEntry event;
         try {
@@ -94,12 +129,12 @@ public final class Broadcaster implements StreamHandler {
     }
 
     /** The frames of stream entries for one channel, as a resuming client gets them. */
-    List<OutboundFrame> updateFrames(ChannelRoute route, List<StreamEntry> entries) {
+    List<OutboundFrame> updateFrames(ChannelRoute route, List<BrokerEntry> entries) {
         List<OutboundFrame> frames = new ArrayList<>();
-        for (StreamEntry e : entries) {
-            Update u = decode(e.getID(), e.getFields());
+        for (BrokerEntry e : entries) {
+            Update u = decode(e.position(), e.fields());
             if (u != null && route.carries(u.group)) {
-                frames.add(frame(route.name(), u, e.getID(), false));
+                frames.add(frame(route.name(), u, e.position(), false));
             }
         }
         return frames;
@@ -109,11 +144,11 @@ public final class Broadcaster implements StreamHandler {
      * The snapshot frames of one channel: per group, one message per window start among its latest
      * values (the tags of a group need not be at the same window).
      *
-     * @param latest group → (name → latest value), from {@code RedisStore.latest}
+     * @param latest group → (name → latest value), from {@code Broker.snapshot}
      * @param at the stream's position when the snapshot was taken
      */
     List<OutboundFrame> snapshotFrames(
-            ChannelRoute route, Map<String, Map<String, String>> latest, StreamEntryID at) {
+            ChannelRoute route, Map<String, Map<String, String>> latest, StreamPosition at) {
         List<OutboundFrame> frames = new ArrayList<>();
         for (Map.Entry<String, Map<String, String>> group : latest.entrySet()) {
             Map<Long, List<TagUpdate>> byStart = new TreeMap<>();
@@ -143,7 +178,7 @@ public final class Broadcaster implements StreamHandler {
         return frames;
     }
 
-    private OutboundFrame frame(String channel, Update u, StreamEntryID id, boolean snapshot) {
+    private OutboundFrame frame(String channel, Update u, StreamPosition id, boolean snapshot) {
         byte[] bytes =
                 codec.event(eventName, channel, UpdatePayload.of(id, u.group, u.message, snapshot));
         String key = u.tagNames == null ? null : channel + '|' + u.tagNames;
@@ -151,7 +186,7 @@ public final class Broadcaster implements StreamHandler {
     }
 
     /** Reads an update entry; null (counted and logged) when it is not one. */
-    private Update decode(StreamEntryID id, Map<String, String> fields) {
+    private Update decode(StreamPosition id, Map<String, String> fields) {
         String group = fields.get(UpdateKeys.FIELD_GROUP);
         String message = fields.get(UpdateKeys.FIELD_DATA);
         try {

@@ -1,7 +1,5 @@
 package io.sluice.websocket.channel;
 
-import io.sluice.websocket.connection.OutboundFrame;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

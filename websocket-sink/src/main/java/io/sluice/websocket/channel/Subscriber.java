@@ -1,7 +1,5 @@
 package io.sluice.websocket.channel;
 
-import io.sluice.websocket.connection.OutboundFrame;
-
 /** One connection's subscription to one channel, as the hub sees it. */
 public interface Subscriber {
     /** The connection's socket id, so a publisher can leave out its own connection. */

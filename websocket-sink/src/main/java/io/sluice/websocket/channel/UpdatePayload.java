@@ -1,6 +1,6 @@
 package io.sluice.websocket.channel;
 
-import redis.clients.jedis.StreamEntryID;
+import io.sluice.websocket.broker.StreamPosition;
 
 /**
  * The data of a {@code scada.data.received} event: the job's stream message with the stream id and
@@ -17,7 +17,7 @@ final class UpdatePayload {
     /**
      * @param message the stream entry's {@code d}: a JSON object
      */
-    static String of(StreamEntryID id, String group, String message, boolean snapshot) {
+    static String of(StreamPosition id, String group, String message, boolean snapshot) {
         StringBuilder b = new StringBuilder(message.length() + group.length() + 48);
         b.append("{\"id\":\"")
                 .append(id == null ? "0-0" : id.toString())

@@ -1,9 +1,9 @@
 package io.sluice.websocket.connection;
 
+import io.sluice.websocket.broker.StreamPosition;
 import io.sluice.websocket.channel.ChannelRoute;
+import io.sluice.websocket.channel.OutboundFrame;
 import io.sluice.websocket.channel.Subscriber;
-
-import redis.clients.jedis.StreamEntryID;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -11,9 +11,9 @@ import java.util.List;
 /**
  * One connection's subscription to one channel.
  *
- * <p>While the subscription catches up (snapshot or missed entries, read from Redis), live frames
- * wait in a pending list; then the catch-up goes first, and the pending frames follow, less those
- * the catch-up already covered. So a client sees no gap and no repeat between the two.
+ * <p>While the subscription catches up (snapshot or missed entries, read from the broker), live
+ * frames wait in a pending list; then the catch-up goes first, and the pending frames follow, less
+ * those the catch-up already covered. So a client sees no gap and no repeat between the two.
  */
 final class ChannelSubscription implements Subscriber {
     private final PusherConnection connection;
@@ -60,7 +60,7 @@ final class ChannelSubscription implements Subscriber {
     }
 
     /** Sends the catch-up, then the frames that came meanwhile and are newer than {@code upTo}. */
-    void goLive(List<OutboundFrame> catchUp, StreamEntryID upTo) {
+    void goLive(List<OutboundFrame> catchUp, StreamPosition upTo) {
         for (OutboundFrame f : catchUp) {
             connection.enqueue(f);
         }

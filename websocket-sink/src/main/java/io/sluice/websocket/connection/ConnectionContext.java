@@ -1,6 +1,9 @@
 package io.sluice.websocket.connection;
 
+import io.sluice.update.UpdateCodec;
 import io.sluice.websocket.WebSocketSinkSettings;
+import io.sluice.websocket.broker.Broker;
+import io.sluice.websocket.channel.Broadcaster;
 import io.sluice.websocket.channel.CatchUp;
 import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.channel.Hub;
@@ -23,4 +26,48 @@ public record ConnectionContext(
         CatchUp catchUp,
         Executor catchUpExecutor,
         ConnectionRegistry registry,
-        SinkMetrics metrics) {}
+        SinkMetrics metrics) {
+
+    /**
+     * The context of a service: its channel rules and codecs from the settings, and a broadcaster
+     * subscribed to the broker's streams (before the broker starts), which feeds the hub and the
+     * catch-ups.
+     */
+    public static ConnectionContext create(
+            WebSocketSinkSettings settings,
+            Broker broker,
+            Hub hub,
+            Executor catchUpExecutor,
+            ConnectionRegistry registry,
+            SinkMetrics metrics) {
+        PusherCodec codec = new PusherCodec();
+        ChannelNames names = new ChannelNames(settings.channel(), settings.windowsMs());
+        Broadcaster broadcaster =
+                new Broadcaster(
+                        hub,
+                        names,
+                        codec,
+                        UpdateCodec.withDefaults(),
+                        settings.event(),
+                        metrics,
+                        Broadcaster.updateStreams(settings.streamPrefix(), settings.windowsMs()),
+                        settings.eventsStream());
+        broker.subscribe(broadcaster.streams(), broadcaster);
+        CatchUp catchUp =
+                new CatchUp(
+                        broker,
+                        broadcaster,
+                        settings.streamPrefix(),
+                        (int) Math.min(Integer.MAX_VALUE, settings.streamMaxLen()));
+        return new ConnectionContext(
+                settings,
+                codec,
+                names,
+                hub,
+                new Signatures(settings.appSecret()),
+                catchUp,
+                catchUpExecutor,
+                registry,
+                metrics);
+    }
+}

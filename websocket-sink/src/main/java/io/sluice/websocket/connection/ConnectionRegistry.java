@@ -1,11 +1,15 @@
 package io.sluice.websocket.connection;
 
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import io.sluice.websocket.protocol.CloseCodes;
 
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.component.Graceful;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,33 +17,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The open connections: their number against the maximum, the activity check that pings quiet
  * clients and closes those that do not answer, and the close of all on shutdown.
+ *
+ * <p>It is {@link Graceful}: its shutdown, before the server's connectors close, closes every
+ * client with 4200 (reconnect at once, to another instance), and completes when the last connection
+ * has gone; the caller bounds the wait.
  */
-public final class ConnectionRegistry extends AbstractLifeCycle {
+public final class ConnectionRegistry extends AbstractLifeCycle implements Graceful {
+    private static final long CHECK_EVERY_MS = 1000;
+
     private final int maxConnections;
+    private final Scheduler scheduler;
     private final Set<PusherConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
-    private ScheduledExecutorService sweeper;
+    private volatile CompletableFuture<Void> drained;
+    private volatile Scheduler.Task check;
 
-    public ConnectionRegistry(int maxConnections) {
+    /**
+     * @param scheduler runs the activity check; started before this registry
+     */
+    public ConnectionRegistry(int maxConnections, Scheduler scheduler) {
         this.maxConnections = maxConnections;
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
     @Override
     protected void doStart() throws Exception {
-        sweeper =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "activity-check");
-                            t.setDaemon(true);
-                            return t;
-                        });
-        sweeper.scheduleWithFixedDelay(this::checkActivity, 1, 1, TimeUnit.SECONDS);
+        scheduleCheck();
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
-        sweeper.shutdownNow();
+        Scheduler.Task t = check;
+        if (t != null) {
+            t.cancel();
+        }
         super.doStop();
     }
 
@@ -54,8 +66,11 @@ public final class ConnectionRegistry extends AbstractLifeCycle {
     }
 
     void remove(PusherConnection connection) {
-        if (connections.remove(connection)) {
-            count.decrementAndGet();
+        if (connections.remove(connection) && count.decrementAndGet() == 0) {
+            CompletableFuture<Void> d = drained;
+            if (d != null) {
+                d.complete(null);
+            }
         }
     }
 
@@ -65,17 +80,29 @@ public final class ConnectionRegistry extends AbstractLifeCycle {
     }
 
     /**
-     * Closes every connection with a code and reason, and waits up to {@code waitMs} for them to
-     * go.
+     * Closes every connection with a code and reason; the future completes when the last one has
+     * gone.
      */
-    public void closeAll(int code, String reason, long waitMs) throws InterruptedException {
+    public CompletableFuture<Void> closeAll(int code, String reason) {
+        CompletableFuture<Void> d = new CompletableFuture<>();
+        drained = d;
         for (PusherConnection c : connections) {
             c.closeWith(code, reason);
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        while (count.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        if (count.get() == 0) {
+            d.complete(null);
         }
+        return d;
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+        return closeAll(CloseCodes.RECONNECT_NOW, "Server shutting down");
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return drained != null;
     }
 
     /** A new socket id: two random numbers, as the protocol's own servers make them. */
@@ -84,10 +111,20 @@ public final class ConnectionRegistry extends AbstractLifeCycle {
         return r.nextInt(1, 1_000_000_000) + "." + r.nextInt(1, 1_000_000_000);
     }
 
+    private void scheduleCheck() {
+        check = scheduler.schedule(this::checkActivity, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
     private void checkActivity() {
-        long now = System.nanoTime();
-        for (PusherConnection c : connections) {
-            c.checkActivity(now);
+        try {
+            long now = System.nanoTime();
+            for (PusherConnection c : connections) {
+                c.checkActivity(now);
+            }
+        } finally {
+            if (isRunning()) {
+                scheduleCheck();
+            }
         }
     }
 }

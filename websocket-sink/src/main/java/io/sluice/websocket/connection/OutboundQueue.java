@@ -1,5 +1,7 @@
 package io.sluice.websocket.connection;
 
+import io.sluice.websocket.channel.OutboundFrame;
+
 import org.eclipse.jetty.util.Callback;
 
 import java.util.ArrayDeque;

@@ -1,21 +1,19 @@
 package io.sluice.websocket.connection;
 
+import io.sluice.websocket.broker.StreamPosition;
 import io.sluice.websocket.channel.CatchUp;
 import io.sluice.websocket.channel.ChannelRoute;
+import io.sluice.websocket.channel.OutboundFrame;
 import io.sluice.websocket.protocol.CloseCodes;
 import io.sluice.websocket.protocol.ProtocolException;
 import io.sluice.websocket.protocol.PusherCodec;
 import io.sluice.websocket.protocol.PusherMessage;
 import io.sluice.websocket.protocol.Signatures;
 
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.StreamEntryID;
 
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +28,7 @@ import java.util.concurrent.TimeUnit;
  * gets {@code pusher:error} 4009; binary frames (1003), oversized ones (1009), floods (4301),
  * silence (4201) and a client too slow for its updates (4100) close this connection only.
  */
-public final class PusherConnection
-        implements Session.Listener.AutoDemanding, OutboundQueue.Listener {
+public final class PusherConnection implements OutboundQueue.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(PusherConnection.class);
 
     /** The extension field of pusher:subscribe's data: the last stream id a resuming client saw. */
@@ -66,7 +63,7 @@ public final class PusherConnection
         this.protocol = protocol;
     }
 
-    /** For tests and the hub: a transport other than a Jetty session. */
+    /** The connection is open: its frames go out through {@code t}. */
     void open(Transport t) {
         transport = t;
         queue = new OutboundQueue(t, ctx.settings().queueMaxMessages(), this);
@@ -109,23 +106,13 @@ public final class PusherConnection
     private void refuse(int code, String message, String kind) {
         ctx.metrics().error(kind);
         if (!closing) {
-            transport.send(ctx.codec().error(code, message), org.eclipse.jetty.util.Callback.NOOP);
+            transport.send(ctx.codec().error(code, message), Callback.NOOP);
         }
         closeWith(code, message);
     }
 
     public String socketId() {
         return socketId;
-    }
-
-    @Override
-    public void onWebSocketOpen(Session session) {
-        open(new JettyTransport(session));
-    }
-
-    @Override
-    public void onWebSocketText(String text) {
-        received(text);
     }
 
     /** A text message from the client. */
@@ -184,7 +171,7 @@ public final class PusherConnection
                                     "Invalid auth signature for channel " + channel));
             return;
         }
-        StreamEntryID resume = resumeId(m.dataText(RESUME_FIELD));
+        StreamPosition resume = resumeId(m.dataText(RESUME_FIELD));
         ChannelSubscription sub;
         synchronized (subscriptions) {
             if (subscriptions.containsKey(channel)) {
@@ -210,25 +197,26 @@ public final class PusherConnection
         }
     }
 
-    private void catchUp(ChannelSubscription sub, StreamEntryID resume) {
+    private void catchUp(ChannelSubscription sub, StreamPosition resume) {
         try {
             CatchUp.Result r = ctx.catchUp().of(sub.route(), resume);
             sub.goLive(r.frames(), r.upTo());
         } catch (RuntimeException e) {
-            // Redis is away: the client gets the live updates when it is back, without the catch-up
+            // The broker is away: the client gets the live updates when it is back, without the
+            // catch-up
             ctx.metrics().error("catch-up");
             LOG.warn("No catch-up for {} on {}: {}", socketId, sub.route().name(), e.getMessage());
             sub.goLive(List.of(), null);
         }
     }
 
-    private static StreamEntryID resumeId(String text) throws ProtocolException {
+    private static StreamPosition resumeId(String text) throws ProtocolException {
         if (text == null || text.isEmpty()) {
             return null;
         }
         try {
-            return new StreamEntryID(text);
-        } catch (RuntimeException e) {
+            return StreamPosition.parse(text);
+        } catch (IllegalArgumentException e) {
             throw new ProtocolException(
                     "malformed",
                     RESUME_FIELD + " must be a stream id like 1795735268000-0: " + text);
@@ -261,24 +249,24 @@ public final class PusherConnection
         }
     }
 
-    @Override
-    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-        callback.succeed();
+    /** A binary message came: this protocol is text only. */
+    void binaryReceived() {
         ctx.metrics().error("binary-frame");
         closeWith(CloseCodes.UNSUPPORTED_DATA, "Text frames only");
     }
 
-    @Override
-    public void onWebSocketError(Throwable cause) {
-        if (cause instanceof MessageTooLargeException) {
-            ctx.metrics().error("oversized-frame");
-        } else {
-            LOG.debug("Connection {} failed", socketId, cause);
-        }
+    /** A text message over the limit came: the session closes with 1009. */
+    void oversized() {
+        ctx.metrics().error("oversized-frame");
     }
 
-    @Override
-    public void onWebSocketClose(int code, String reason) {
+    /** The session failed (bad frame, I/O error); {@link #closed} follows. */
+    void sessionFailed(Throwable cause) {
+        LOG.debug("Connection {} failed", socketId, cause);
+    }
+
+    /** The session is closed, with the code and reason of its close. */
+    void closed(int code, String reason) {
         closing = true;
         closed = true;
         ctx.metrics().disconnected(code);

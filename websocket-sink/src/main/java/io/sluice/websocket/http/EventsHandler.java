@@ -1,9 +1,9 @@
 package io.sluice.websocket.http;
 
+import io.sluice.websocket.broker.Broker;
+import io.sluice.websocket.broker.EventEntry;
 import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.metrics.SinkMetrics;
-import io.sluice.websocket.stream.EventEntry;
-import io.sluice.websocket.stream.RedisStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,9 +32,9 @@ import java.util.function.LongSupplier;
  * /apps/{app_id}/events} and {@code /batch_events}, so a web app's pusher broadcaster or an
  * official server SDK publishes through this service as through Soketi.
  *
- * <p>An accepted event goes into the Redis events stream, which every instance reads, so clients of
- * all instances get it. Answers: 200 {@code {}}; 400 bad body; 401 bad signature; 404 unknown app;
- * 405 not POST; 413 data over 10 KB or body too big; 503 Redis away.
+ * <p>An accepted event is published to the broker's events stream, which every instance reads, so
+ * clients of all instances get it. Answers: 200 {@code {}}; 400 bad body; 401 bad signature; 404
+ * unknown app; 405 not POST; 413 data over 10 KB or body too big; 503 Redis away.
  */
 public final class EventsHandler extends Handler.Abstract {
     static final int MAX_DATA_BYTES = 10 * 1024;
@@ -46,7 +46,7 @@ public final class EventsHandler extends Handler.Abstract {
 
     private final String appId;
     private final RequestSignature signature;
-    private final RedisStore store;
+    private final Broker broker;
     private final String eventsStream;
     private final SinkMetrics metrics;
     private final LongSupplier clockSeconds;
@@ -54,13 +54,13 @@ public final class EventsHandler extends Handler.Abstract {
     public EventsHandler(
             String appId,
             RequestSignature signature,
-            RedisStore store,
+            Broker broker,
             String eventsStream,
             SinkMetrics metrics,
             LongSupplier clockSeconds) {
         this.appId = Objects.requireNonNull(appId, "appId");
         this.signature = Objects.requireNonNull(signature, "signature");
-        this.store = Objects.requireNonNull(store, "store");
+        this.broker = Objects.requireNonNull(broker, "broker");
         this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clockSeconds = Objects.requireNonNull(clockSeconds, "clockSeconds");
@@ -117,7 +117,7 @@ public final class EventsHandler extends Handler.Abstract {
         }
         try {
             for (EventEntry e : events) {
-                store.addEvent(eventsStream, e);
+                broker.publish(eventsStream, e.toFields());
                 metrics.httpEvent();
             }
         } catch (RuntimeException e) {

@@ -1,7 +1,6 @@
 package io.sluice.websocket.http;
 
-import io.sluice.websocket.stream.RedisStore;
-import io.sluice.websocket.stream.StreamReader;
+import io.sluice.websocket.broker.Broker;
 
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -13,23 +12,21 @@ import java.util.Objects;
 import java.util.function.IntSupplier;
 
 /**
- * {@code GET /health}: 200 when the service is up and Redis answers and the stream reader is
- * connected, else 503; the body says which part is down.
+ * {@code GET /health}: 200 when the service is up and the broker (Redis) answers and its
+ * subscription is connected, else 503; the body says which part is down.
  */
 public final class HealthHandler extends Handler.Abstract {
-    private final RedisStore store;
-    private final StreamReader reader;
+    private final Broker broker;
     private final IntSupplier connections;
 
-    public HealthHandler(RedisStore store, StreamReader reader, IntSupplier connections) {
-        this.store = Objects.requireNonNull(store, "store");
-        this.reader = Objects.requireNonNull(reader, "reader");
+    public HealthHandler(Broker broker, IntSupplier connections) {
+        this.broker = Objects.requireNonNull(broker, "broker");
         this.connections = Objects.requireNonNull(connections, "connections");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        boolean redis = store.ping() && reader.isConnected();
+        boolean redis = broker.ping() && broker.isConnected();
         String body =
                 "{\"status\":\""
                         + (redis ? "UP" : "DOWN")

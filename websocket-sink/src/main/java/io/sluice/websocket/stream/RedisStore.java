@@ -1,7 +1,11 @@
 package io.sluice.websocket.stream;
 
 import io.sluice.update.UpdateKeys;
+import io.sluice.websocket.broker.BrokerEntry;
+import io.sluice.websocket.broker.StreamPosition;
 
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.ScanParams;
@@ -18,41 +22,68 @@ import java.util.Objects;
 
 /**
  * The pooled Redis commands besides the stream reader's: snapshots from the latest-values hashes,
- * stream ranges for a resuming client, the HTTP API's events, and health. Thread-safe.
+ * stream ranges for a resuming client, the HTTP API's events, and health. Thread-safe; stopping it
+ * closes the pool.
  */
-public final class RedisStore implements AutoCloseable {
+final class RedisStore extends AbstractLifeCycle {
     private final RedisClient redis;
     private final String latestPrefix;
     private final long maxLen;
 
-    public RedisStore(URI redisUrl, String latestPrefix, long maxLen) {
-        this.redis = RedisClient.create(Objects.requireNonNull(redisUrl, "redisUrl"));
+    /**
+     * @param poolSize the most pooled connections (catch-ups, HTTP API publishes, health)
+     */
+    RedisStore(URI redisUrl, String latestPrefix, long maxLen, int poolSize) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
+        this.redis =
+                RedisClient.builder()
+                        .fromURI(Objects.requireNonNull(redisUrl, "redisUrl"))
+                        .poolConfig(pool)
+                        .build();
         this.latestPrefix = Objects.requireNonNull(latestPrefix, "latestPrefix");
         this.maxLen = maxLen;
     }
 
-    /** The newest entry's id, or null for an empty or missing stream. */
-    public StreamEntryID lastId(String stream) {
+    static StreamPosition position(StreamEntryID id) {
+        return new StreamPosition(id.getTime(), id.getSequence());
+    }
+
+    static StreamEntryID id(StreamPosition position) {
+        return new StreamEntryID(position.ms(), position.seq());
+    }
+
+    static BrokerEntry entry(StreamEntry e) {
+        return new BrokerEntry(position(e.getID()), e.getFields());
+    }
+
+    /** The newest entry's position, or null for an empty or missing stream. */
+    StreamPosition last(String stream) {
         List<StreamEntry> e = redis.xrevrange(stream, "+", "-", 1);
-        return e.isEmpty() ? null : e.get(0).getID();
+        return e.isEmpty() ? null : position(e.get(0).getID());
     }
 
-    /** The oldest entry's id, or null for an empty or missing stream. */
-    public StreamEntryID firstId(String stream) {
+    /** The oldest entry's position, or null for an empty or missing stream. */
+    StreamPosition first(String stream) {
         List<StreamEntry> e = redis.xrange(stream, "-", "+", 1);
-        return e.isEmpty() ? null : e.get(0).getID();
+        return e.isEmpty() ? null : position(e.get(0).getID());
     }
 
-    /** Entries after an id (not including it), oldest first, at most {@code max}. */
-    public List<StreamEntry> after(String stream, StreamEntryID id, int max) {
-        return redis.xrange(stream, "(" + id, "+", max);
+    /** Entries after a position (not including it), oldest first, at most {@code max}. */
+    List<BrokerEntry> after(String stream, StreamPosition after, int max) {
+        List<BrokerEntry> out = new ArrayList<>();
+        for (StreamEntry e : redis.xrange(stream, "(" + after, "+", max)) {
+            out.add(entry(e));
+        }
+        return out;
     }
 
     /**
      * The latest values of one group (or of every group, for null) of a window size: group → (name
      * within the group → latest value).
      */
-    public Map<String, Map<String, String>> latest(long windowMs, String group) {
+    Map<String, Map<String, String>> latest(long windowMs, String group) {
         Map<String, Map<String, String>> byGroup = new LinkedHashMap<>();
         if (group != null) {
             Map<String, String> values =
@@ -81,16 +112,17 @@ public final class RedisStore implements AutoCloseable {
         return byGroup;
     }
 
-    /** Appends an event to the events stream, trimmed like the update streams. */
-    public StreamEntryID addEvent(String stream, EventEntry event) {
-        return redis.xadd(
-                stream,
-                XAddParams.xAddParams().maxLen(maxLen).approximateTrimming(),
-                event.toFields());
+    /** Appends an entry to a stream, trimmed like the update streams. */
+    StreamPosition add(String stream, Map<String, String> fields) {
+        return position(
+                redis.xadd(
+                        stream,
+                        XAddParams.xAddParams().maxLen(maxLen).approximateTrimming(),
+                        fields));
     }
 
     /** True when Redis answers. */
-    public boolean ping() {
+    boolean ping() {
         try {
             return "PONG".equals(redis.ping());
         } catch (RuntimeException e) {
@@ -99,7 +131,8 @@ public final class RedisStore implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    protected void doStop() throws Exception {
         redis.close();
+        super.doStop();
     }
 }

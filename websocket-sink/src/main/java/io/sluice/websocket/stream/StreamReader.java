@@ -1,6 +1,8 @@
 package io.sluice.websocket.stream;
 
 import io.sluice.update.RedisClients;
+import io.sluice.websocket.broker.BrokerHandler;
+import io.sluice.websocket.broker.StreamPosition;
 
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
@@ -13,52 +15,48 @@ import redis.clients.jedis.resps.StreamEntry;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads the update streams and the events stream with XREAD BLOCK on one thread of its own, and
- * pushes every entry, in order, into a {@link StreamHandler}.
+ * Reads streams (the update streams and the events stream) with XREAD BLOCK on one thread of its
+ * own, and pushes every entry, in order, into a {@link BrokerHandler}.
  *
  * <p>Each instance reads on its own from where the streams ended when it started, so any number of
  * instances can serve from one Redis. When Redis goes away it retries with a growing delay and goes
  * on from the last entry it read: entries written meanwhile are not lost, as long as the streams
  * still hold them.
  */
-public final class StreamReader extends AbstractLifeCycle {
+final class StreamReader extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
     private static final long RETRY_MIN_MS = 100;
     private static final long RETRY_MAX_MS = 5000;
 
     private final URI redisUrl;
-    private final Map<String, Long> updateStreams; // key -> window ms
-    private final String eventsStream;
     private final Duration block;
     private final int count;
-    private final StreamHandler handler;
+    private List<String> streams = List.of();
+    private BrokerHandler handler;
     private final Map<String, StreamEntryID> positions = new LinkedHashMap<>();
     private volatile boolean connected;
     private volatile Jedis jedis;
     private Thread thread;
 
-    /**
-     * @param updateStreams the update streams' keys and their window sizes
-     * @param eventsStream the events stream's key
-     */
-    public StreamReader(
-            URI redisUrl,
-            Map<String, Long> updateStreams,
-            String eventsStream,
-            Duration block,
-            int count,
-            StreamHandler handler) {
+    StreamReader(URI redisUrl, Duration block, int count) {
         this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
-        this.updateStreams = Map.copyOf(updateStreams);
-        this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
         this.block = Objects.requireNonNull(block, "block");
         this.count = count;
+    }
+
+    /** The streams to read and where their entries go; once, before start. */
+    void subscribe(Collection<String> keys, BrokerHandler handler) {
+        if (this.handler != null) {
+            throw new IllegalStateException("subscribed already");
+        }
+        this.streams = List.copyOf(keys);
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
@@ -68,6 +66,9 @@ public final class StreamReader extends AbstractLifeCycle {
      */
     @Override
     protected void doStart() throws Exception {
+        if (handler == null) {
+            throw new IllegalStateException("subscribe before start");
+        }
         try {
             Jedis j = connect();
             startAtStreamEnds(j);
@@ -100,14 +101,14 @@ public final class StreamReader extends AbstractLifeCycle {
     }
 
     /** True while the last read or connect succeeded. */
-    public boolean isConnected() {
+    boolean isConnected() {
         return connected;
     }
 
-    /** The id of the last entry read from a stream, or 0-0 for none. */
-    public synchronized StreamEntryID position(String streamKey) {
+    /** The position of the last entry read from a stream, or 0-0 for none. */
+    synchronized StreamPosition position(String streamKey) {
         StreamEntryID id = positions.get(streamKey);
-        return id != null ? id : new StreamEntryID();
+        return id != null ? RedisStore.position(id) : StreamPosition.ZERO;
     }
 
     private void run() {
@@ -150,10 +151,9 @@ public final class StreamReader extends AbstractLifeCycle {
     }
 
     private synchronized void startAtStreamEnds(Jedis j) {
-        for (String key : updateStreams.keySet()) {
+        for (String key : streams) {
             positions.put(key, lastId(j, key));
         }
-        positions.put(eventsStream, lastId(j, eventsStream));
     }
 
     private void readOnce(Jedis j) {
@@ -168,16 +168,11 @@ public final class StreamReader extends AbstractLifeCycle {
         }
         for (Map.Entry<String, List<StreamEntry>> stream : read) {
             String key = stream.getKey();
-            Long windowMs = updateStreams.get(key);
             for (StreamEntry entry : stream.getValue()) {
                 synchronized (this) {
                     positions.put(key, entry.getID());
                 }
-                if (windowMs != null) {
-                    handler.onUpdate(windowMs, entry.getID(), entry.getFields());
-                } else {
-                    handler.onEvent(entry.getID(), entry.getFields());
-                }
+                handler.onEntry(key, RedisStore.entry(entry));
             }
         }
     }

@@ -1,19 +1,11 @@
 package io.sluice.websocket.connection;
 
-import io.sluice.config.SluiceConfig;
-import io.sluice.update.UpdateCodec;
 import io.sluice.websocket.WebSocketSinkSettings;
-import io.sluice.websocket.channel.Broadcaster;
-import io.sluice.websocket.channel.CatchUp;
-import io.sluice.websocket.channel.ChannelNames;
+import io.sluice.websocket.broker.MemoryBroker;
 import io.sluice.websocket.channel.Hub;
+import io.sluice.websocket.channel.OutboundFrame;
 import io.sluice.websocket.metrics.SinkMetrics;
-import io.sluice.websocket.protocol.PusherCodec;
-import io.sluice.websocket.protocol.Signatures;
-import io.sluice.websocket.stream.RedisStore;
 
-import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -30,68 +22,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PusherConnectionTest {
     private static final int QUEUE_MAX = 4;
 
-    /** Completes every write at once; records closes. */
-    private static final class FakeTransport implements Transport {
-        boolean aborted;
-        final List<String> sent = new ArrayList<>();
-        final List<Integer> closes = new ArrayList<>();
-
-        @Override
-        public synchronized void send(byte[] frame, Callback callback) {
-            sent.add(new String(frame, StandardCharsets.UTF_8));
-            callback.succeeded();
-        }
-
-        @Override
-        public synchronized void close(int code, String reason) {
-            closes.add(code);
-        }
-
-        @Override
-        public synchronized void abort() {
-            aborted = true;
-        }
-    }
-
     private final SinkMetrics metrics = new SinkMetrics();
     private final Hub hub = new Hub();
     private final List<Runnable> heldCatchUps = new ArrayList<>();
-    // never contacted: the catch-ups it would serve are held back
-    private final RedisStore store =
-            new RedisStore(java.net.URI.create("redis://127.0.0.1:1"), "sluice:latest", 100);
-    private final FakeTransport transport = new FakeTransport();
-
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
+    // empty: a catch-up, once let go, has nothing to send
+    private final MemoryBroker broker = new MemoryBroker(100);
+    private final RecordingTransport transport = new RecordingTransport();
 
     private PusherConnection open() {
         WebSocketSinkSettings settings =
-                WebSocketSinkSettings.fromConfig(
-                        SluiceConfig.load(
-                                Map.of(),
-                                Map.of(
-                                        "redis.url",
-                                        "redis://127.0.0.1:1",
-                                        "websocket.queue.max.messages",
-                                        Integer.toString(QUEUE_MAX))));
-        PusherCodec codec = new PusherCodec();
-        ChannelNames names = new ChannelNames(settings.channel(), settings.windowsMs());
-        Broadcaster broadcaster =
-                new Broadcaster(
-                        hub, names, codec, UpdateCodec.withDefaults(), settings.event(), metrics);
+                TestContexts.settings(
+                        Map.of("websocket.queue.max.messages", Integer.toString(QUEUE_MAX)));
         ConnectionContext ctx =
-                new ConnectionContext(
-                        settings,
-                        codec,
-                        names,
-                        hub,
-                        new Signatures(settings.appSecret()),
-                        new CatchUp(store, broadcaster, settings.streamPrefix(), 100),
-                        heldCatchUps::add,
-                        new ConnectionRegistry(settings.maxConnections()),
-                        metrics);
+                TestContexts.create(settings, broker, hub, heldCatchUps::add, metrics);
         PusherConnection connection = new PusherConnection(ctx, settings.appKey(), "7");
         connection.open(transport);
         return connection;
@@ -131,8 +74,7 @@ class PusherConnectionTest {
             hub.publish("scada-data", update(i), null);
         }
         assertThat(transport.sent).noneMatch(m -> m.startsWith("update"));
-        heldCatchUps.forEach(
-                Runnable::run); // Redis is unreachable: no catch-up, the waiting updates go
+        heldCatchUps.forEach(Runnable::run); // nothing to catch up: the waiting updates go
 
         assertThat(transport.sent.stream().filter(m -> m.startsWith("update")))
                 .containsExactly("update 0", "update 1", "update 2", "update 3");

@@ -24,6 +24,7 @@ public abstract class RecordingSocket implements Session.Listener {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     protected volatile Session session;
 
@@ -35,6 +36,16 @@ public abstract class RecordingSocket implements Session.Listener {
     /** Makes a received message visible to the test. */
     protected void record(String message) {
         messages.add(message);
+    }
+
+    @Override
+    public void onWebSocketPong(java.nio.ByteBuffer payload) {
+        pongs.add(java.nio.charset.StandardCharsets.UTF_8.decode(payload).toString());
+    }
+
+    /** The payload of the next WebSocket pong frame, or null if none comes within the time. */
+    public String nextPong() throws InterruptedException {
+        return pongs.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,8 +1,7 @@
-package io.sluice.websocket.connection;
+package io.sluice.websocket.channel;
 
 import io.sluice.update.WindowVersion;
-
-import redis.clients.jedis.StreamEntryID;
+import io.sluice.websocket.broker.StreamPosition;
 
 import java.util.Deque;
 import java.util.Iterator;
@@ -14,10 +13,10 @@ import java.util.Iterator;
  * @param conflationKey frames with equal keys carry the same tags of the same channel, so a newer
  *     one may replace an older one waiting in a queue; null for frames that must all arrive
  * @param windowStart the window the frame's update is of, to never replace a newer by an older
- * @param streamId the Redis stream entry it came from, or null
+ * @param streamId the stream position of the entry it came from, or null
  */
 public record OutboundFrame(
-        byte[] bytes, String conflationKey, long windowStart, StreamEntryID streamId) {
+        byte[] bytes, String conflationKey, long windowStart, StreamPosition streamId) {
     /** A frame that is never conflated and has no stream position: protocol replies, events. */
     public static OutboundFrame of(byte[] bytes) {
         return new OutboundFrame(bytes, null, 0, null);
@@ -28,7 +27,7 @@ public record OutboundFrame(
      * frames} in place of the newest waiting frame it may replace; false (nothing changed) when
      * there is none.
      */
-    static boolean replaceIn(Deque<OutboundFrame> frames, OutboundFrame frame) {
+    public static boolean replaceIn(Deque<OutboundFrame> frames, OutboundFrame frame) {
         Iterator<OutboundFrame> it = frames.descendingIterator();
         while (it.hasNext()) {
             if (frame.replaces(it.next())) {

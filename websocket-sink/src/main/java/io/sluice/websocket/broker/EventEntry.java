@@ -1,4 +1,4 @@
-package io.sluice.websocket.stream;
+package io.sluice.websocket.broker;
 
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,27 +1,26 @@
 package io.sluice.websocket.connection;
 
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
- * A Jetty WebSocket session as a {@link Transport}.
+ * A Jetty core WebSocket session as a {@link Transport}.
  *
  * <p>Sends go to the core session as ready-made text frames, so a frame serialised once is written
- * to every recipient without encoding it again (the API's sendText would re-encode a String per
- * client).
+ * to every recipient without encoding it again (a String API would re-encode it per client). Only a
+ * wrapper and a frame header are made per send.
  */
-final class JettyTransport implements Transport {
+final class CoreTransport implements Transport {
     private static final int MAX_REASON_BYTES = 120;
     private final CoreSession core;
 
-    JettyTransport(Session session) {
-        this.core = ((WebSocketSession) session).getCoreSession();
+    CoreTransport(CoreSession core) {
+        this.core = Objects.requireNonNull(core, "core");
     }
 
     @Override
