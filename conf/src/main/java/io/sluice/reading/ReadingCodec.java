@@ -3,10 +3,7 @@ package io.sluice.reading;
 import io.sluice.config.SluiceConfig;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 
 /**
  * The readings wire format, both ways: JSON bytes to {@link Reading} and back.
@@ -15,7 +12,8 @@ import java.time.format.DateTimeParseException;
  * vectors. Decoding scans the bytes once, with no intermediate tree and, for the usual record, no
  * allocation: tags come from a {@link TagCache}, and numbers of up to 15 significant digits are
  * converted exactly without a String (Clinger's fast path). It runs at the head of the job for
- * every record, so it cannot afford a general JSON parser's garbage.
+ * every record, so it cannot afford a general JSON parser's garbage. The contract's rules for each
+ * field are in {@link ReadingRules}; this class reads the JSON around them.
  *
  * <p>Not thread-safe: each thread (each Flink subtask) owns one.
  */
@@ -23,9 +21,6 @@ public final class ReadingCodec {
     /** The largest canonical encoding beside the tag's own length. */
     public static final int MAX_ENCODED_OVERHEAD = 96;
 
-    static final int MAX_TAG_LENGTH = 200;
-    static final int MAX_SEGMENT_LENGTH = 64;
-    private static final int MAX_DEPTH = 32;
     private static final int FAST_DIGITS = 15;
     private static final double[] POW10 = new double[23];
 
@@ -36,12 +31,14 @@ public final class ReadingCodec {
         }
     }
 
-    private static final byte[] TAG = ascii("tag");
-    private static final byte[] CHANNEL = ascii("channel");
-    private static final byte[] TS = ascii("ts");
-    private static final byte[] TIMESTAMP = ascii("timestamp");
-    private static final byte[] VALUE = ascii("value");
-    private static final byte[] QUALITY = ascii("quality");
+    private static final byte[][] KEYS = new byte[ReadingRules.KEYS.length][];
+
+    static {
+        for (int i = 0; i < KEYS.length; i++) {
+            KEYS[i] = ascii(ReadingRules.KEYS[i]);
+        }
+    }
+
     private static final byte[][] QUALITY_TAILS = {
         ascii(",\"quality\":\"good\"}"),
         ascii(",\"quality\":\"uncertain\"}"),
@@ -50,8 +47,7 @@ public final class ReadingCodec {
 
     private final ReadingLimits limits;
     private final int maxBytes;
-    private final long minTs;
-    private final long maxTs;
+    private final ReadingRules rules;
     private final TagCache tags = new TagCache();
 
     // Scanner state of the record being decoded.
@@ -67,8 +63,7 @@ public final class ReadingCodec {
         this.limits = limits;
         // Copied into fields: read for every record.
         this.maxBytes = limits.maxBytes();
-        this.minTs = limits.minTs();
-        this.maxTs = limits.maxTs();
+        this.rules = new ReadingRules(limits);
     }
 
     /** A codec with the limits of the readings.* configuration keys. */
@@ -127,10 +122,7 @@ public final class ReadingCodec {
             throw new SyntaxError("expected a JSON object");
         }
         pos++;
-        boolean hasTag = false;
-        boolean hasTs = false;
-        boolean hasValue = false;
-        boolean hasQuality = false;
+        int seen = 0;
         into.quality = Quality.GOOD;
         // The first problem found; the record is still scanned to its end, since broken JSON is
         // the better explanation of a record that has both.
@@ -150,42 +142,16 @@ public final class ReadingCodec {
                 skipWhitespace();
                 expect(':');
                 skipWhitespace();
+                int field = field(key, keyStart, keyEnd);
                 Rejection fieldProblem = null;
-                if (isKey(key, keyStart, keyEnd, TAG) || isKey(key, keyStart, keyEnd, CHANNEL)) {
-                    if (hasTag) {
-                        fieldProblem = duplicate("tag (or channel)");
-                        skipValue(0);
-                    } else {
-                        hasTag = true;
-                        fieldProblem = readTag(into);
-                    }
-                } else if (isKey(key, keyStart, keyEnd, TS)
-                        || isKey(key, keyStart, keyEnd, TIMESTAMP)) {
-                    if (hasTs) {
-                        fieldProblem = duplicate("ts (or timestamp)");
-                        skipValue(0);
-                    } else {
-                        hasTs = true;
-                        fieldProblem = readTimestamp(into);
-                    }
-                } else if (isKey(key, keyStart, keyEnd, VALUE)) {
-                    if (hasValue) {
-                        fieldProblem = duplicate("value");
-                        skipValue(0);
-                    } else {
-                        hasValue = true;
-                        fieldProblem = readValue(into);
-                    }
-                } else if (isKey(key, keyStart, keyEnd, QUALITY)) {
-                    if (hasQuality) {
-                        fieldProblem = duplicate("quality");
-                        skipValue(0);
-                    } else {
-                        hasQuality = true;
-                        fieldProblem = readQuality(into);
-                    }
-                } else {
+                if (field < 0) {
                     skipValue(0);
+                } else if ((seen & (1 << field)) != 0) {
+                    fieldProblem = ReadingRules.duplicate(field);
+                    skipValue(0);
+                } else {
+                    seen |= 1 << field;
+                    fieldProblem = readField(field, into);
                 }
                 if (problem == null) {
                     problem = fieldProblem;
@@ -205,26 +171,38 @@ public final class ReadingCodec {
         if (pos != end) {
             throw new SyntaxError("unexpected bytes after the JSON object");
         }
-        if (problem != null) {
-            return problem;
+        return problem != null ? problem : ReadingRules.missingField(seen);
+    }
+
+    /** The {@link ReadingRules} field a key names, or -1. */
+    private int field(byte[] unescaped, int from, int to) {
+        for (int i = 0; i < KEYS.length; i++) {
+            if (unescaped != null
+                    ? Arrays.equals(unescaped, KEYS[i])
+                    : Arrays.equals(b, from, to, KEYS[i], 0, KEYS[i].length)) {
+                return ReadingRules.fieldOfKey(i);
+            }
         }
-        if (!hasTag) {
-            return new Rejection(RejectReason.MISSING_TAG, "no \"tag\" (or \"channel\") field");
+        return -1;
+    }
+
+    private Rejection readField(int field, Reading into) {
+        switch (field) {
+            case ReadingRules.TAG:
+                return readTag(into);
+            case ReadingRules.TS:
+                return readTimestamp(into);
+            case ReadingRules.VALUE:
+                return readValue(into);
+            default:
+                return readQuality(into);
         }
-        if (!hasValue) {
-            return new Rejection(RejectReason.MISSING_VALUE, "no \"value\" field");
-        }
-        if (!hasTs) {
-            return new Rejection(
-                    RejectReason.MISSING_TIMESTAMP, "no \"ts\" (or \"timestamp\") field");
-        }
-        return null;
     }
 
     private Rejection readTag(Reading into) {
         if (peek() != '"') {
             skipValue(0);
-            return new Rejection(RejectReason.INVALID_TAG, "the tag is not a string");
+            return ReadingRules.tagNotString();
         }
         pos++;
         int start = pos;
@@ -233,14 +211,15 @@ public final class ReadingCodec {
         if (stringHasEscape) {
             String tag = unescape(start, stop);
             byte[] bytes = tag.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length != tag.length() || !isValidTag(bytes, 0, bytes.length)) {
-                return invalidTag(tag);
+            if (bytes.length != tag.length() || !ReadingRules.isValidTag(bytes, 0, bytes.length)) {
+                return ReadingRules.invalidTag(tag);
             }
             into.tag = tag;
             return null;
         }
-        if (!isValidTag(b, start, stop)) {
-            return invalidTag(new String(b, start, stop - start, StandardCharsets.UTF_8));
+        if (!ReadingRules.isValidTag(b, start, stop)) {
+            return ReadingRules.invalidTag(
+                    new String(b, start, stop - start, StandardCharsets.UTF_8));
         }
         into.tag = tags.lookup(b, start, stop);
         return null;
@@ -253,70 +232,22 @@ public final class ReadingCodec {
             int start = pos;
             scanStringBody();
             String text = stringHasEscape ? unescape(start, pos - 1) : latin1(start, pos - 1);
-            return parseTimestampText(text, into);
+            return rules.timestampText(text, into);
         }
         if (c == '-' || (c >= '0' && c <= '9')) {
             int start = pos;
             scanNumber();
             if (!numberIsIntegral) {
-                return new Rejection(
-                        RejectReason.INVALID_TIMESTAMP,
-                        "ts " + latin1(start, pos) + " is not whole epoch milliseconds");
+                return ReadingRules.fractionalTimestamp(latin1(start, pos));
             }
             if (numberIsExactLong) {
                 into.ts = numberLong;
-                return inRange(into.ts) ? null : outOfRange(latin1(start, pos));
+                return rules.inRange(into.ts) ? null : rules.outOfRange(latin1(start, pos));
             }
-            return checkRange(latin1(start, pos), into);
+            return rules.timestampDigits(latin1(start, pos), into);
         }
         skipValue(0);
-        return new Rejection(
-                RejectReason.INVALID_TIMESTAMP,
-                "ts is neither epoch milliseconds nor an ISO-8601 string");
-    }
-
-    private Rejection parseTimestampText(String text, Reading into) {
-        if (!text.isEmpty() && text.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-            return checkRange(text, into);
-        }
-        try {
-            into.ts =
-                    OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                            .toInstant()
-                            .toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e) {
-            return new Rejection(
-                    RejectReason.INVALID_TIMESTAMP,
-                    "ts '"
-                            + text
-                            + "' is neither epoch milliseconds nor ISO-8601 with a zone offset");
-        }
-        return inRange(into.ts) ? null : outOfRange(text);
-    }
-
-    private Rejection checkRange(String digits, Reading into) {
-        // 18 digits always fit a long; anything longer is out of range anyway.
-        if (digits.length() > 18) {
-            return outOfRange(digits);
-        }
-        into.ts = Long.parseLong(digits);
-        return inRange(into.ts) ? null : outOfRange(digits);
-    }
-
-    private boolean inRange(long ts) {
-        return ts >= minTs && ts < maxTs;
-    }
-
-    private Rejection outOfRange(String ts) {
-        return new Rejection(
-                RejectReason.TIMESTAMP_OUT_OF_RANGE,
-                "ts "
-                        + ts
-                        + " is outside "
-                        + Instant.ofEpochMilli(minTs)
-                        + " .. "
-                        + Instant.ofEpochMilli(maxTs)
-                        + " (epoch seconds instead of milliseconds?)");
+        return ReadingRules.timestampOfOtherType();
     }
 
     private Rejection readValue(Reading into) {
@@ -336,24 +267,21 @@ public final class ReadingCodec {
                 return null;
             case 'N':
                 expectWord("NaN");
-                return new Rejection(RejectReason.NON_FINITE_VALUE, "the value is NaN");
+                return ReadingRules.nanValue();
             case 'I':
                 expectWord("Infinity");
-                return new Rejection(RejectReason.NON_FINITE_VALUE, "the value is infinite");
+                return ReadingRules.infiniteValue();
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     double value = scanNumber();
                     if (!Double.isFinite(value)) {
-                        return new Rejection(
-                                RejectReason.NON_FINITE_VALUE,
-                                "the value is beyond the range of a double");
+                        return ReadingRules.valueBeyondDouble();
                     }
                     into.value = value;
                     return null;
                 }
                 skipValue(0);
-                return new Rejection(
-                        RejectReason.NON_NUMERIC_VALUE, "the value is not a number or a boolean");
+                return ReadingRules.valueOfOtherType();
         }
     }
 
@@ -364,33 +292,15 @@ public final class ReadingCodec {
             int start = pos;
             scanStringBody();
             String word = stringHasEscape ? unescape(start, pos - 1) : latin1(start, pos - 1);
-            Quality q = Quality.ofWire(word);
-            if (q == null) {
-                return new Rejection(
-                        RejectReason.INVALID_QUALITY,
-                        "quality '"
-                                + word
-                                + "' is not good, uncertain, bad or an OPC UA status code");
-            }
-            into.quality = q;
-            return null;
+            return ReadingRules.qualityWord(word, into);
         }
         if (c >= '0' && c <= '9') {
             int start = pos;
             scanNumber();
-            String digits = latin1(start, pos);
-            if (numberIsIntegral
-                    && digits.length() <= 10
-                    && Long.parseLong(digits) <= 0xFFFF_FFFFL) {
-                into.quality = Quality.ofOpcUaStatus(Long.parseLong(digits));
-                return null;
-            }
-            return new Rejection(
-                    RejectReason.INVALID_QUALITY,
-                    "quality " + digits + " is not a 32-bit OPC UA status code");
+            return ReadingRules.qualityNumber(latin1(start, pos), numberIsIntegral, into);
         }
         skipValue(0);
-        return new Rejection(RejectReason.INVALID_QUALITY, "quality is not a string or a number");
+        return ReadingRules.qualityOfOtherType();
     }
 
     /** Scans a JSON number and returns its value; sets {@link #numberIsIntegral}. */
@@ -474,8 +384,8 @@ public final class ReadingCodec {
     }
 
     private void skipValue(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new SyntaxError("nested deeper than " + MAX_DEPTH);
+        if (depth > ReadingRules.MAX_DEPTH) {
+            throw new SyntaxError("nested deeper than " + ReadingRules.MAX_DEPTH);
         }
         byte c = peek();
         switch (c) {
@@ -617,61 +527,10 @@ public final class ReadingCodec {
         return out.toString();
     }
 
-    /** Dot-separated segments of [A-Za-z0-9_-], none empty, within the length limits. */
-    static boolean isValidTag(byte[] buf, int from, int to) {
-        int length = to - from;
-        if (length == 0 || length > MAX_TAG_LENGTH) {
-            return false;
-        }
-        int segment = 0;
-        for (int i = from; i < to; i++) {
-            byte c = buf[i];
-            if (c == '.') {
-                if (segment == 0) {
-                    return false;
-                }
-                segment = 0;
-            } else if ((c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '_'
-                    || c == '-') {
-                if (++segment > MAX_SEGMENT_LENGTH) {
-                    return false;
-                }
-            } else {
-                return false;
-            }
-        }
-        return segment > 0;
-    }
-
     /** True when a tag meets the contract; producers check their tags with it once, up front. */
     public static boolean isValidTag(String tag) {
         byte[] bytes = tag.getBytes(StandardCharsets.UTF_8);
-        return bytes.length == tag.length() && isValidTag(bytes, 0, bytes.length);
-    }
-
-    private static Rejection invalidTag(String tag) {
-        return new Rejection(
-                RejectReason.INVALID_TAG,
-                "tag '"
-                        + tag
-                        + "' is not dot-separated segments of [A-Za-z0-9_-] (at most "
-                        + MAX_SEGMENT_LENGTH
-                        + " each, "
-                        + MAX_TAG_LENGTH
-                        + " in all)");
-    }
-
-    private static Rejection duplicate(String field) {
-        return new Rejection(RejectReason.DUPLICATE_FIELD, field + " is given twice");
-    }
-
-    private boolean isKey(byte[] unescaped, int from, int to, byte[] name) {
-        return unescaped != null
-                ? java.util.Arrays.equals(unescaped, name)
-                : java.util.Arrays.equals(b, from, to, name, 0, name.length);
+        return bytes.length == tag.length() && ReadingRules.isValidTag(bytes, 0, bytes.length);
     }
 
     private void skipWhitespace() {
@@ -723,7 +582,7 @@ public final class ReadingCodec {
     public byte[] encode(Reading reading) {
         byte[] buf = new byte[reading.tag.length() + MAX_ENCODED_OVERHEAD];
         int length = encode(reading, buf, 0);
-        return java.util.Arrays.copyOf(buf, length);
+        return Arrays.copyOf(buf, length);
     }
 
     /**
@@ -742,79 +601,15 @@ public final class ReadingCodec {
             throw new IllegalArgumentException("a reading's value must be finite: " + value);
         }
         int p = offset;
-        p = put(buf, p, "{\"tag\":\"");
-        for (int i = 0; i < tag.length(); i++) {
-            buf[p++] = (byte) tag.charAt(i);
-        }
-        p = put(buf, p, "\",\"ts\":");
-        p = putLong(buf, p, ts);
-        p = put(buf, p, ",\"value\":");
-        p = putDouble(buf, p, value);
+        p = JsonNumbers.putAscii(buf, p, "{\"tag\":\"");
+        p = JsonNumbers.putAscii(buf, p, tag);
+        p = JsonNumbers.putAscii(buf, p, "\",\"ts\":");
+        p = JsonNumbers.putLong(buf, p, ts);
+        p = JsonNumbers.putAscii(buf, p, ",\"value\":");
+        p = JsonNumbers.putExact(buf, p, value);
         byte[] tail = QUALITY_TAILS[quality.ordinal()];
         System.arraycopy(tail, 0, buf, p, tail.length);
         return p + tail.length;
-    }
-
-    /**
-     * Writes a double so that it parses back to the same bits. Values with at most three decimals,
-     * which SCADA values usually are, take a fast fixed-point path; others Double.toString.
-     */
-    private static int putDouble(byte[] buf, int p, double value) {
-        double scaled = value * 1000;
-        double units = Math.rint(scaled);
-        if (units == scaled
-                && Math.abs(units) < 1e15
-                && Double.doubleToRawLongBits(units / 1000) == Double.doubleToRawLongBits(value)
-                && Double.doubleToRawLongBits(value)
-                        != Long.MIN_VALUE) { // -0.0 keeps its sign below
-            long u = (long) units;
-            if (u < 0) {
-                buf[p++] = '-';
-                u = -u;
-            }
-            p = putLong(buf, p, u / 1000);
-            int frac = (int) (u % 1000);
-            if (frac != 0) {
-                buf[p++] = '.';
-                buf[p++] = (byte) ('0' + frac / 100);
-                frac %= 100;
-                if (frac != 0) {
-                    buf[p++] = (byte) ('0' + frac / 10);
-                    frac %= 10;
-                    if (frac != 0) {
-                        buf[p++] = (byte) ('0' + frac);
-                    }
-                }
-            }
-            return p;
-        }
-        return put(buf, p, Double.toString(value));
-    }
-
-    private static int putLong(byte[] buf, int p, long v) {
-        if (v < 0) {
-            if (v == Long.MIN_VALUE) {
-                return put(buf, p, Long.toString(v));
-            }
-            buf[p++] = '-';
-            v = -v;
-        }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
-        }
-        for (int i = p + digits - 1; i >= p; i--) {
-            buf[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        return p + digits;
-    }
-
-    private static int put(byte[] buf, int p, String ascii) {
-        for (int i = 0; i < ascii.length(); i++) {
-            buf[p++] = (byte) ascii.charAt(i);
-        }
-        return p;
     }
 
     private static byte[] ascii(String s) {
