@@ -4,6 +4,7 @@ import io.sluice.config.SluiceConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.stream.DoubleStream;
 
 /**
  * The readings wire format, both ways: JSON bytes to {@link Reading} and back.
@@ -22,14 +23,8 @@ public final class ReadingCodec {
     public static final int MAX_ENCODED_OVERHEAD = 96;
 
     private static final int FAST_DIGITS = 15;
-    private static final double[] POW10 = new double[23];
-
-    static {
-        POW10[0] = 1;
-        for (int i = 1; i < POW10.length; i++) {
-            POW10[i] = POW10[i - 1] * 10;
-        }
-    }
+    // 10^0 .. 10^22, the powers of ten that are exact doubles
+    private static final double[] POW10 = DoubleStream.iterate(1, x -> x * 10).limit(23).toArray();
 
     private static final byte[][] KEYS = new byte[ReadingRules.KEYS.length][];
 
@@ -95,13 +90,9 @@ public final class ReadingCodec {
      *     {@code into} is left in an unspecified state)
      */
     public Rejection decode(byte[] record, int offset, int length, Reading into) {
-        if (record == null || length == 0) {
-            return new Rejection(RejectReason.EMPTY, "the record has no bytes");
-        }
-        if (length > maxBytes) {
-            return new Rejection(
-                    RejectReason.OVERSIZED,
-                    length + " bytes, more than readings.max.bytes=" + maxBytes);
+        Rejection size = ReadingRules.size(record, length, maxBytes);
+        if (size != null) {
+            return size;
         }
         b = record;
         pos = offset;

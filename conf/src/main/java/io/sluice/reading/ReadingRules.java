@@ -42,6 +42,21 @@ final class ReadingRules {
         this.maxTs = limits.maxTs();
     }
 
+    /**
+     * Why a record of {@code length} bytes cannot be a reading, before its JSON is read; or null.
+     */
+    static Rejection size(byte[] record, int length, int maxBytes) {
+        if (record == null || length == 0) {
+            return new Rejection(RejectReason.EMPTY, "the record has no bytes");
+        }
+        if (length > maxBytes) {
+            return new Rejection(
+                    RejectReason.OVERSIZED,
+                    length + " bytes, more than readings.max.bytes=" + maxBytes);
+        }
+        return null;
+    }
+
     /** The field of the key at {@code index} of {@link #KEYS}. */
     static int fieldOfKey(int index) {
         return KEY_FIELDS[index];

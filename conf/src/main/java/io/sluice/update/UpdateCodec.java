@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.stream.LongStream;
 
 /**
  * The live-updates wire format, both ways: the JSON of a Redis stream entry ({@link GroupUpdate})
@@ -38,14 +39,8 @@ public final class UpdateCodec {
     public static final int LATEST_FIELDS = 10;
 
     private static final int MAX_DIGITS = 17;
-    private static final long[] LONG_POW10 = new long[19];
-
-    static {
-        LONG_POW10[0] = 1;
-        for (int i = 1; i < LONG_POW10.length; i++) {
-            LONG_POW10[i] = LONG_POW10[i - 1] * 10;
-        }
-    }
+    // 10^0 .. 10^18, the powers of ten a long holds
+    private static final long[] LONG_POW10 = LongStream.iterate(1, x -> x * 10).limit(19).toArray();
 
     private final int digits;
     private final MathContext context;
