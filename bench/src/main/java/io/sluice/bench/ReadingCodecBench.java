@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -141,7 +142,7 @@ public class ReadingCodecBench {
             if (!same) {
                 throw new IllegalStateException(
                         "the decoders disagree on "
-                                + new String(record, java.nio.charset.StandardCharsets.UTF_8)
+                                + new String(record, StandardCharsets.UTF_8)
                                 + ": "
                                 + (ra == null ? a : ra)
                                 + " / "

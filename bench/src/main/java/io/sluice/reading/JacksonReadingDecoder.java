@@ -1,6 +1,7 @@
 package io.sluice.reading;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -228,6 +229,6 @@ public final class JacksonReadingDecoder {
     }
 
     private static JsonProcessingException syntax(JsonParser p, String what) {
-        return new com.fasterxml.jackson.core.JsonParseException(p, what);
+        return new JsonParseException(p, what);
     }
 }
