@@ -14,9 +14,9 @@ import java.util.stream.LongStream;
  * and of a latest-values hash field ({@link TagUpdate}).
  *
  * <p>The contract is in conf/samples/updates/README.md, and its sample files are this class's test
- * vectors. The job encodes, on its hot path, with a hand-written writer and no JSON library (its
- * jar carries none); websocket-sink decodes (or forwards the stream entry's JSON to browsers as it
- * is: it is the Pusher event's data) with Jackson's streaming parser, in {@link UpdateDecoder}.
+ * vectors. The job encodes, on its hot path, with a hand-written writer; websocket-sink decodes (or
+ * forwards the stream entry's JSON to browsers as it is: it is the Pusher event's data) with
+ * Jackson's streaming parser, in {@link UpdateDecoder}.
  *
  * <pre>
  * message: {"w":1000,"s":1795735268000,"t":{"pump007.pressure":[10,4.102,4.931,4.51235,0.256121,4.49871,4.9,0,0]}}

@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * {@link UpdateCodec}'s decoding half: Jackson's streaming parser over the live-updates JSON.
  *
- * <p>A class of its own so that Jackson (an optional dependency of conf, which websocket-sink has)
- * is loaded only where updates are decoded: the job encodes them, and its jar has no Jackson.
+ * <p>Only websocket-sink (and tests) decode updates; the job encodes them, on its hot path, with
+ * UpdateCodec's own writer.
  */
 final class UpdateDecoder {
     /** The message's own object and 32 levels inside it, as the format's first decoder allowed. */
