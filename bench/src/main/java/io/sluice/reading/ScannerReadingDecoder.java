@@ -49,21 +49,11 @@ public final class ScannerReadingDecoder {
         return new ScannerReadingDecoder(ReadingCodec.withDefaults().limits());
     }
 
-    /** Decodes a whole record value; see {@link #decode(byte[], int, int, Reading)}. */
-    public Rejection decode(byte[] record, Reading into) {
-        return decode(record, 0, record == null ? 0 : record.length, into);
-    }
-
-    /**
-     * Decodes one record value into {@code into}.
-     *
-     * @return null when it is a reading (then {@code into} holds it), otherwise why it is not (then
-     *     {@code into} is left in an unspecified state)
-     */
+    /** As {@link ReadingCodec#decode(byte[], int, int, Reading)}. */
     public Rejection decode(byte[] record, int offset, int length, Reading into) {
-        Rejection size = ReadingRules.size(record, length, maxBytes);
-        if (size != null) {
-            return size;
+        Rejection tooBig = ReadingRules.size(record, length, maxBytes);
+        if (tooBig != null) {
+            return tooBig;
         }
         b = record;
         pos = offset;
