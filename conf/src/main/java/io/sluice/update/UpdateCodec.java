@@ -2,23 +2,22 @@ package io.sluice.update;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
-import io.sluice.reading.Quality;
+import io.sluice.reading.JsonNumbers;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * The live-updates wire format, both ways: the JSON of a Redis stream entry ({@link GroupUpdate})
  * and of a latest-values hash field ({@link TagUpdate}).
  *
  * <p>The contract is in conf/samples/updates/README.md, and its sample files are this class's test
- * vectors. The job encodes; websocket-sink decodes (or forwards the stream entry's JSON to browsers
- * as it is: it is the Pusher event's data). Hand-written like {@code ReadingCodec}, since conf has
- * no JSON library.
+ * vectors. The job encodes, on its hot path, with a hand-written writer; websocket-sink decodes (or
+ * forwards the stream entry's JSON to browsers as it is: it is the Pusher event's data) with
+ * Jackson's streaming parser, in {@link UpdateDecoder}.
  *
  * <pre>
  * message: {"w":1000,"s":1795735268000,"t":{"pump007.pressure":[10,4.102,4.931,4.51235,0.256121,4.49871,4.9,0,0]}}
@@ -41,19 +40,8 @@ public final class UpdateCodec {
     public static final int LATEST_FIELDS = 10;
 
     private static final int MAX_DIGITS = 17;
-    private static final double[] POW10 = new double[23];
-    private static final long[] LONG_POW10 = new long[19];
-
-    static {
-        POW10[0] = 1;
-        for (int i = 1; i < POW10.length; i++) {
-            POW10[i] = POW10[i - 1] * 10;
-        }
-        LONG_POW10[0] = 1;
-        for (int i = 1; i < LONG_POW10.length; i++) {
-            LONG_POW10[i] = LONG_POW10[i - 1] * 10;
-        }
-    }
+    // 10^0 .. 10^18, the powers of ten a long holds
+    private static final long[] LONG_POW10 = LongStream.iterate(1, x -> x * 10).limit(19).toArray();
 
     private final int digits;
     private final MathContext context;
@@ -147,16 +135,7 @@ public final class UpdateCodec {
             out.ascii("null");
             return;
         }
-        double scaled = v * 1000;
-        double units = Math.rint(scaled);
-        if (units == scaled
-                && Math.abs(units) < 1e15
-                && units / 1000 == v
-                && Double.doubleToRawLongBits(v) != Long.MIN_VALUE) { // -0.0 keeps its sign below
-            decimal(out, (long) units, 3);
-            return;
-        }
-        out.ascii(Double.toString(v));
+        out.exact(v);
     }
 
     /** A double rounded to {@link #digits} significant digits. */
@@ -171,8 +150,10 @@ public final class UpdateCodec {
         }
         int exponent = (int) Math.floor(Math.log10(Math.abs(v)));
         int decimals = digits - 1 - exponent;
-        if (decimals >= 0 && decimals < LONG_POW10.length && Math.abs(v) * POW10[decimals] < 1e15) {
-            decimal(out, Math.round(v * POW10[decimals]), decimals);
+        // A power of ten up to 10^18 is an exact double, as the scaling needs.
+        double scale = decimals >= 0 && decimals < LONG_POW10.length ? LONG_POW10[decimals] : 0;
+        if (scale != 0 && Math.abs(v) * scale < 1e15) {
+            decimal(out, Math.round(v * scale), decimals);
         } else if (decimals < 0 && -decimals < LONG_POW10.length && Math.abs(v) < 1e18) {
             long unit = LONG_POW10[-decimals];
             out.longValue(Math.round(v / unit) * unit);
@@ -226,52 +207,7 @@ public final class UpdateCodec {
      * @throws IllegalArgumentException if the JSON is not a live-update message
      */
     public GroupUpdate decodeMessage(String group, byte[] data) {
-        Parser p = new Parser(data);
-        long windowMs = 0;
-        Long windowStart = null;
-        List<String> names = null;
-        List<double[]> figures = null;
-        p.expect('{');
-        if (!p.consume('}')) {
-            do {
-                String key = p.string();
-                p.expect(':');
-                switch (key) {
-                    case "w":
-                        windowMs = p.longValue();
-                        break;
-                    case "s":
-                        windowStart = p.longValue();
-                        break;
-                    case "t":
-                        names = new ArrayList<>();
-                        figures = new ArrayList<>();
-                        p.expect('{');
-                        if (!p.consume('}')) {
-                            do {
-                                names.add(p.string());
-                                p.expect(':');
-                                figures.add(p.numbers(MESSAGE_TAG_FIELDS));
-                            } while (p.consume(','));
-                            p.expect('}');
-                        }
-                        break;
-                    default:
-                        p.skipValue(0);
-                }
-            } while (p.consume(','));
-            p.expect('}');
-        }
-        p.end();
-        if (windowMs <= 0 || windowStart == null || names == null) {
-            throw new IllegalArgumentException(
-                    "not a live-update message: it needs \"w\" (positive), \"s\" and \"t\"");
-        }
-        List<TagUpdate> tags = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            tags.add(tagUpdate(names.get(i), windowStart, figures.get(i), 0));
-        }
-        return new GroupUpdate(group, windowMs, windowStart, tags);
+        return UpdateDecoder.message(group, data);
     }
 
     /**
@@ -280,291 +216,7 @@ public final class UpdateCodec {
      * @throws IllegalArgumentException if the value is not a latest value
      */
     public TagUpdate decodeLatest(String name, byte[] value) {
-        Parser p = new Parser(value);
-        double[] f = p.numbers(LATEST_FIELDS);
-        p.end();
-        return tagUpdate(name, integral(f[0], "s"), f, 1);
-    }
-
-    private static TagUpdate tagUpdate(String name, long windowStart, double[] f, int from) {
-        long q = integral(f[from + 7], "q");
-        if (q < 0 || q > 2) {
-            throw new IllegalArgumentException("q must be 0, 1 or 2: " + q);
-        }
-        long r = integral(f[from + 8], "r");
-        if (r < 0 || r > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("r must be a revision number: " + r);
-        }
-        return new TagUpdate(
-                name,
-                windowStart,
-                integral(f[from], "n"),
-                f[from + 1],
-                f[from + 2],
-                f[from + 3],
-                f[from + 4],
-                f[from + 5],
-                f[from + 6],
-                Quality.ofOrdinal((int) q),
-                (int) r);
-    }
-
-    private static long integral(double v, String what) {
-        if (!(Math.abs(v) < 9.007199254740992E15) || v != Math.rint(v)) {
-            throw new IllegalArgumentException(what + " must be a whole number: " + v);
-        }
-        return (long) v;
-    }
-
-    /**
-     * A strict scanner of the JSON this codec writes, tolerant of whitespace and unknown fields.
-     */
-    private static final class Parser {
-        private static final int MAX_DEPTH = 32;
-        private final byte[] b;
-        private int pos;
-
-        Parser(byte[] bytes) {
-            if (bytes == null) {
-                throw new IllegalArgumentException("no bytes");
-            }
-            this.b = bytes;
-        }
-
-        void expect(char c) {
-            skipWhitespace();
-            if (pos >= b.length || b[pos] != c) {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        boolean consume(char c) {
-            skipWhitespace();
-            if (pos < b.length && b[pos] == c) {
-                pos++;
-                return true;
-            }
-            return false;
-        }
-
-        void end() {
-            skipWhitespace();
-            if (pos != b.length) {
-                throw error("unexpected bytes after the JSON value");
-            }
-        }
-
-        String string() {
-            expect('"');
-            StringBuilder s = new StringBuilder();
-            int start = pos;
-            while (true) {
-                if (pos >= b.length) {
-                    throw error("unterminated string");
-                }
-                byte c = b[pos];
-                if (c == '"') {
-                    break;
-                }
-                if (c >= 0 && c < 0x20) {
-                    throw error("control character in a string");
-                }
-                if (c == '\\') {
-                    s.append(new String(b, start, pos - start, StandardCharsets.UTF_8));
-                    pos++;
-                    if (pos >= b.length) {
-                        throw error("unterminated string");
-                    }
-                    char e = (char) b[pos++];
-                    switch (e) {
-                        case '"':
-                        case '\\':
-                        case '/':
-                            s.append(e);
-                            break;
-                        case 'b':
-                            s.append('\b');
-                            break;
-                        case 'f':
-                            s.append('\f');
-                            break;
-                        case 'n':
-                            s.append('\n');
-                            break;
-                        case 'r':
-                            s.append('\r');
-                            break;
-                        case 't':
-                            s.append('\t');
-                            break;
-                        case 'u':
-                            if (pos + 4 > b.length) {
-                                throw error("bad \\u escape");
-                            }
-                            try {
-                                s.append(
-                                        (char)
-                                                Integer.parseInt(
-                                                        new String(
-                                                                b,
-                                                                pos,
-                                                                4,
-                                                                StandardCharsets.US_ASCII),
-                                                        16));
-                            } catch (NumberFormatException ex) {
-                                throw error("bad \\u escape");
-                            }
-                            pos += 4;
-                            break;
-                        default:
-                            throw error("bad escape");
-                    }
-                    start = pos;
-                    continue;
-                }
-                pos++;
-            }
-            s.append(new String(b, start, pos - start, StandardCharsets.UTF_8));
-            pos++;
-            return s.toString();
-        }
-
-        /**
-         * An array of at least {@code count} numbers (null is NaN); further elements are skipped.
-         */
-        double[] numbers(int count) {
-            expect('[');
-            double[] values = new double[count];
-            int n = 0;
-            if (!consume(']')) {
-                do {
-                    if (n < count) {
-                        values[n] = number();
-                    } else {
-                        skipValue(1);
-                    }
-                    n++;
-                } while (consume(','));
-                expect(']');
-            }
-            if (n < count) {
-                throw error("an array of " + n + " elements where " + count + " are needed");
-            }
-            return values;
-        }
-
-        long longValue() {
-            double v = number();
-            return integral(v, "a whole number");
-        }
-
-        double number() {
-            skipWhitespace();
-            if (pos + 4 <= b.length
-                    && b[pos] == 'n'
-                    && b[pos + 1] == 'u'
-                    && b[pos + 2] == 'l'
-                    && b[pos + 3] == 'l') {
-                pos += 4;
-                return Double.NaN;
-            }
-            int start = pos;
-            if (pos < b.length && b[pos] == '-') {
-                pos++;
-            }
-            int digitsStart = pos;
-            while (pos < b.length
-                    && (isDigit(b[pos])
-                            || b[pos] == '.'
-                            || b[pos] == 'e'
-                            || b[pos] == 'E'
-                            || ((b[pos] == '+' || b[pos] == '-')
-                                    && pos > start
-                                    && (b[pos - 1] == 'e' || b[pos - 1] == 'E')))) {
-                pos++;
-            }
-            if (pos == digitsStart || !isDigit(b[digitsStart])) {
-                throw error("expected a number");
-            }
-            String text = new String(b, start, pos - start, StandardCharsets.US_ASCII);
-            try {
-                double v = Double.parseDouble(text);
-                if (!Double.isFinite(v)) {
-                    throw error("number out of range: " + text);
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw error("not a number: " + text);
-            }
-        }
-
-        void skipValue(int depth) {
-            if (depth > MAX_DEPTH) {
-                throw error("nested deeper than " + MAX_DEPTH);
-            }
-            skipWhitespace();
-            if (pos >= b.length) {
-                throw error("expected a JSON value");
-            }
-            switch (b[pos]) {
-                case '"':
-                    string();
-                    return;
-                case '{':
-                    pos++;
-                    if (!consume('}')) {
-                        do {
-                            string();
-                            expect(':');
-                            skipValue(depth + 1);
-                        } while (consume(','));
-                        expect('}');
-                    }
-                    return;
-                case '[':
-                    pos++;
-                    if (!consume(']')) {
-                        do {
-                            skipValue(depth + 1);
-                        } while (consume(','));
-                        expect(']');
-                    }
-                    return;
-                case 't':
-                    word("true");
-                    return;
-                case 'f':
-                    word("false");
-                    return;
-                default:
-                    number();
-            }
-        }
-
-        private void word(String w) {
-            for (int i = 0; i < w.length(); i++) {
-                if (pos >= b.length || b[pos] != w.charAt(i)) {
-                    throw error("expected " + w);
-                }
-                pos++;
-            }
-        }
-
-        private void skipWhitespace() {
-            while (pos < b.length
-                    && (b[pos] == ' ' || b[pos] == '\n' || b[pos] == '\r' || b[pos] == '\t')) {
-                pos++;
-            }
-        }
-
-        private static boolean isDigit(byte c) {
-            return c >= '0' && c <= '9';
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("not a live update: " + what + " at byte " + pos);
-        }
+        return UpdateDecoder.latest(name, value);
     }
 
     /** A growable byte buffer of ASCII JSON. */
@@ -591,23 +243,15 @@ public final class UpdateCodec {
         }
 
         Out longValue(long v) {
-            if (v < 0) {
-                if (v == Long.MIN_VALUE) {
-                    return ascii(Long.toString(v));
-                }
-                b('-');
-                v = -v;
-            }
-            int n = 1;
-            for (long t = v; t >= 10; t /= 10) {
-                n++;
-            }
-            ensure(n);
-            for (int i = size + n - 1; i >= size; i--) {
-                buf[i] = (byte) ('0' + v % 10);
-                v /= 10;
-            }
-            size += n;
+            ensure(JsonNumbers.MAX_CHARS);
+            size = JsonNumbers.putLong(buf, size, v);
+            return this;
+        }
+
+        /** A finite double, so that it reads back to the same value. */
+        Out exact(double v) {
+            ensure(JsonNumbers.MAX_CHARS);
+            size = JsonNumbers.putExact(buf, size, v);
             return this;
         }
 

@@ -1,59 +1,26 @@
 package io.sluice.reading;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The sample files are the contract's test vectors: each is accepted or rejected as listed. */
-class ReadingSamplesContractTest {
+/**
+ * The sample files are the contract's test vectors: ReadingCodec accepts or rejects each as listed
+ * ({@link ReadingsContract}), and the list is complete.
+ */
+class ReadingSamplesContractTest extends ReadingsContract {
     private final ReadingCodec codec = ReadingCodec.withDefaults();
 
-    static List<ReadingSample> samples() {
-        return ReadingSamples.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("samples")
-    void decodesEachSampleAsExpected(ReadingSample sample) {
-        Reading reading = new Reading();
-        Rejection rejection = codec.decode(sample.bytes(), reading);
-
-        if (sample.accepted()) {
-            assertThat(rejection).as("rejection of %s", sample.file()).isNull();
-            assertThat(new String(codec.encode(reading), StandardCharsets.UTF_8))
-                    .as("canonical encoding of %s", sample.file())
-                    .isEqualTo(sample.canonical());
-        } else {
-            assertThat(rejection).as("rejection of %s", sample.file()).isNotNull();
-            assertThat(rejection.reason()).isEqualTo(sample.reason());
-            assertThat(rejection.detail()).isNotBlank();
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("samples")
-    void acceptedSamplesRoundTripThroughTheCanonicalEncoding(ReadingSample sample) {
-        if (!sample.accepted()) {
-            return;
-        }
-        Reading first = new Reading();
-        assertThat(codec.decode(sample.bytes(), first)).isNull();
-        byte[] canonical = codec.encode(first);
-        Reading second = new Reading();
-        assertThat(codec.decode(canonical, second)).isNull();
-        assertThat(second).isEqualTo(first);
-        assertThat(codec.encode(second)).isEqualTo(canonical);
+    @Override
+    protected Decoder decoder() {
+        return codec::decode;
     }
 
     @Test

@@ -214,6 +214,23 @@ class UpdateCodecTest {
     }
 
     @Test
+    void figuresAreFiniteNumbersOrNullAndBrokenJsonSaysWhere() {
+        assertThatThrownBy(() -> codec.decodeLatest("a", bytes("[1,1,1e999,1,1,1,1,1,0,0]")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("number out of range: 1e999");
+        assertThatThrownBy(() -> codec.decodeLatest("a", bytes("[1,1,\"2\",1,1,1,1,1,0,0]")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected a number");
+        assertThatThrownBy(() -> codec.decodeLatest("a", bytes("[1,1,1,1,1,1,1,1,0,0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a live update: ")
+                .hasMessageContaining("at byte");
+        assertThatThrownBy(() -> codec.decodeLatest("a", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no bytes");
+    }
+
+    @Test
     void theDigitsAreChecked() {
         assertThatThrownBy(() -> new UpdateCodec(0)).hasMessageContaining("digits must be 1 to 17");
         assertThat(new UpdateCodec(3).roundedText(4.512345)).isEqualTo("4.51");
