@@ -7,6 +7,7 @@ import io.sluice.reading.Reading;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
 import java.time.Duration;
@@ -30,19 +31,19 @@ public final class KafkaSinks {
     }
 
     public static Sink<DeadLetter> deadLetters(JobSettings s) {
-        return new WriterOnlySink<>(
-                KafkaSink.<DeadLetter>builder()
-                        .setBootstrapServers(s.bootstrapServers())
-                        .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build());
+        return atLeastOnce(s, new DeadLetterSerializer(s.deadLetterTopic()));
     }
 
     public static Sink<Reading> lateReadings(JobSettings s) {
+        return atLeastOnce(s, new LateReadingSerializer(s.lateTopic()));
+    }
+
+    private static <T> Sink<T> atLeastOnce(
+            JobSettings s, KafkaRecordSerializationSchema<T> serializer) {
         return new WriterOnlySink<>(
-                KafkaSink.<Reading>builder()
+                KafkaSink.<T>builder()
                         .setBootstrapServers(s.bootstrapServers())
-                        .setRecordSerializer(new LateReadingSerializer(s.lateTopic()))
+                        .setRecordSerializer(serializer)
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build());
     }
