@@ -96,6 +96,14 @@ public final class ConfigKeys {
     public static final String PUSHER_APP_ID = "pusher.app.id";
     public static final String PUSHER_APP_KEY = "pusher.app.key";
     public static final String PUSHER_APP_SECRET = "pusher.app.secret";
+    public static final String PUSHER_APP_CLIENT_MESSAGES = "pusher.app.client.messages";
+    public static final String PUSHER_APP_MAX_CLIENT_EVENTS_PER_S =
+            "pusher.app.max.client.events.per.s";
+    public static final String PUSHER_APP_MAX_PRESENCE_MEMBERS = "pusher.app.max.presence.members";
+    public static final String PUSHER_APP_MAX_PRESENCE_MEMBER_KB =
+            "pusher.app.max.presence.member.kb";
+    public static final String PUSHER_APP_WEBHOOKS = "pusher.app.webhooks";
+    public static final String PUSHER_APPS_FILE = "pusher.apps.file";
     public static final String WEBSOCKET_WINDOWS = "websocket.windows";
     public static final String WEBSOCKET_CHANNEL = "websocket.channel";
     public static final String WEBSOCKET_EVENT = "websocket.event";

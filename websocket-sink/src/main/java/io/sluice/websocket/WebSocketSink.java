@@ -13,13 +13,14 @@ import io.sluice.websocket.history.HistoryDataSource;
 import io.sluice.websocket.history.HistoryHandler;
 import io.sluice.websocket.history.HistoryRepository;
 import io.sluice.websocket.history.HistorySettings;
+import io.sluice.websocket.http.ApiRequests;
 import io.sluice.websocket.http.DashboardHandler;
 import io.sluice.websocket.http.EventsHandler;
 import io.sluice.websocket.http.HealthHandler;
 import io.sluice.websocket.http.MetricsHandler;
-import io.sluice.websocket.http.RequestSignature;
 import io.sluice.websocket.metrics.SinkMetrics;
 import io.sluice.websocket.stream.RedisBroker;
+import io.sluice.websocket.webhook.Webhooks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.eclipse.jetty.http.pathmap.PathSpec;
@@ -99,7 +100,14 @@ public final class WebSocketSink extends ContainerLifeCycle {
                 new ScheduledExecutorScheduler("activity-check", true);
         registry = new ConnectionRegistry(settings.maxConnections(), activityCheck);
         ConnectionContext ctx =
-                ConnectionContext.create(settings, broker, hub, catchUpThreads, registry, metrics);
+                ConnectionContext.create(
+                        settings,
+                        broker,
+                        hub,
+                        catchUpThreads,
+                        registry,
+                        metrics,
+                        Webhooks.NONE); // issue 10: the webhook sender comes here
 
         server =
                 new Server(
@@ -116,17 +124,13 @@ public final class WebSocketSink extends ContainerLifeCycle {
         server.addBean(activityCheck, true);
         server.addBean(registry, true);
 
+        ApiRequests apiRequests =
+                new ApiRequests(settings.apps(), metrics, () -> System.currentTimeMillis() / 1000);
         paths.addMapping(PathSpec.from("/health"), new HealthHandler(broker, registry::size));
         paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(metrics));
         paths.addMapping(
                 PathSpec.from("/apps/*"),
-                new EventsHandler(
-                        settings.appId(),
-                        new RequestSignature(settings.appKey(), ctx.signatures()),
-                        broker,
-                        settings.eventsStream(),
-                        metrics,
-                        () -> System.currentTimeMillis() / 1000));
+                new EventsHandler(apiRequests, broker, settings.eventsStream(), metrics));
         if (history != null) {
             HikariDataSource pool = HistoryDataSource.create(history);
             server.addBean(new ClosedOnStop(pool), true);

@@ -2,6 +2,7 @@ package io.sluice.websocket;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
+import io.sluice.websocket.app.Apps;
 
 import java.net.URI;
 import java.time.Duration;
@@ -16,9 +17,7 @@ import java.util.Set;
  *
  * @param host websocket.host
  * @param port websocket.port
- * @param appId pusher.app.id
- * @param appKey pusher.app.key
- * @param appSecret pusher.app.secret
+ * @param apps the apps served: pusher.apps.file, or the single app of pusher.app.*
  * @param redisUrl redis.url, a real address (redis://host:port)
  * @param groupDepth redis.group.depth
  * @param streamPrefix redis.stream.prefix
@@ -46,9 +45,7 @@ import java.util.Set;
 public record WebSocketSinkSettings(
         String host,
         int port,
-        String appId,
-        String appKey,
-        String appSecret,
+        Apps apps,
         URI redisUrl,
         int groupDepth,
         String streamPrefix,
@@ -74,9 +71,25 @@ public record WebSocketSinkSettings(
         int redisPoolSize) {
 
     public WebSocketSinkSettings {
+        Objects.requireNonNull(apps, "apps");
         Objects.requireNonNull(redisUrl, "redisUrl");
         windowsMs = List.copyOf(windowsMs);
         allowedOrigins = Set.copyOf(allowedOrigins);
+    }
+
+    /** The first app's id: with pusher.app.*, the only app's. */
+    public String appId() {
+        return apps.first().id();
+    }
+
+    /** The first app's key, the one the dashboard connects with. */
+    public String appKey() {
+        return apps.first().key();
+    }
+
+    /** The first app's secret. */
+    public String appSecret() {
+        return apps.first().secret();
     }
 
     /**
@@ -125,9 +138,7 @@ public record WebSocketSinkSettings(
         return new WebSocketSinkSettings(
                 config.get(ConfigKeys.WEBSOCKET_HOST),
                 port(config, ConfigKeys.WEBSOCKET_PORT),
-                nonBlank(config, ConfigKeys.PUSHER_APP_ID),
-                nonBlank(config, ConfigKeys.PUSHER_APP_KEY),
-                nonBlank(config, ConfigKeys.PUSHER_APP_SECRET),
+                Apps.fromConfig(config),
                 URI.create(redis),
                 config.getPositiveInt(ConfigKeys.REDIS_GROUP_DEPTH),
                 nonBlank(config, ConfigKeys.REDIS_STREAM_PREFIX),

@@ -185,7 +185,7 @@ class BadInputIT {
     }
 
     @Test
-    void privateChannelWithoutOrWithBadAuthGets4009AndTheRightSignatureSubscribes()
+    void privateChannelWithoutOrWithBadAuthGetsASubscriptionErrorAndTheRightSignatureSubscribes()
             throws Exception {
         start();
         TestSocket client = fixture.connectEstablished(sink);
@@ -208,7 +208,11 @@ class BadInputIT {
 
         for (String subscription : badSubscriptions) {
             client.send(subscription);
-            assertError(client, 4009);
+            JsonNode error = client.nextEvent("pusher:subscription_error");
+            assertThat(error.path("channel").asText()).isEqualTo(channel);
+            assertThat(error.path("data").path("type").asText()).isEqualTo("AuthError");
+            assertThat(error.path("data").path("status").asInt()).isEqualTo(401);
+            assertThat(error.path("data").path("error").asText()).contains("Invalid signature");
             assertThat(client.isOpen()).isTrue();
         }
         assertThat(errors("unauthorized")).isEqualTo(badSubscriptions.length);

@@ -216,8 +216,11 @@ class PusherClientIT {
     }
 
     @Test
-    void aPrivateSubscriptionWithAWrongSignatureGetsError4009AndNoUpdates() throws Exception {
-        CompletableFuture<String> errorCode = new CompletableFuture<>();
+    void aPrivateSubscriptionWithAWrongSignatureGetsNoUpdatesAndTheConnectionStays()
+            throws Exception {
+        // pusher-java-client 2.4 ignores pusher:subscription_error (pusher-js and Echo act on it:
+        // the Node tests); the error and its metric are there all the same.
+        CompletableFuture<String> connectionError = new CompletableFuture<>();
         pusher =
                 connect(
                         signedWith("not-the-secret"),
@@ -227,14 +230,18 @@ class PusherClientIT {
 
                             @Override
                             public void onError(String message, String code, Exception e) {
-                                errorCode.complete(code);
+                                connectionError.complete(code);
                             }
                         });
         Recording recording = new Recording();
         pusher.subscribePrivate("private-scada-data", recording, EVENT);
         BlockingQueue<PusherEvent> events = recording.events;
         CompletableFuture<String> subscribed = recording.subscribed;
-        assertThat(errorCode.get(10, TimeUnit.SECONDS)).isEqualTo("4009");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sink.metrics().count("sluice.websocket.errors", "kind", "unauthorized") == 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         fixture.publishUpdate(
                 "plant1.area03",
                 new String(
@@ -242,6 +249,7 @@ class PusherClientIT {
         assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
         assertThat(subscribed).isNotDone();
         assertThat(pusher.getConnection().getState()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(connectionError).isNotDone();
         assertThat(sink.metrics().count("sluice.websocket.errors", "kind", "unauthorized"))
                 .isEqualTo(1);
     }

@@ -24,8 +24,9 @@ import java.util.TreeMap;
 
 /**
  * Turns the broker's entries into Pusher frames and gives them to the hub: each update once to its
- * group's channel and once to the all-groups channel (and their private twins), each frame
- * serialised once for all of a channel's subscribers, and only for channels someone listens to.
+ * group's channel in every app and once to the all-groups channel (and their private twins), each
+ * frame serialised once for all of a channel's subscribers, and only for channels someone listens
+ * to.
  */
 public final class Broadcaster implements BrokerHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
@@ -104,8 +105,8 @@ public final class Broadcaster implements BrokerHandler {
     }
 
     private void publish(String channel, Update u, StreamPosition id) {
-        if (hub.hasSubscribers(channel)) {
-            hub.publish(channel, frame(channel, u, id, false), null);
+        if (hub.hasSubscribersInAnyApp(channel)) {
+            hub.publishInEveryApp(channel, frame(channel, u, id, false));
         }
     }
 
@@ -120,10 +121,10 @@ public final class Broadcaster implements BrokerHandler {
             return;
         }
         for (String channel : event.channels()) {
-            if (hub.hasSubscribers(channel)) {
+            if (hub.hasSubscribers(event.appId(), channel)) {
                 OutboundFrame frame =
                         OutboundFrame.of(codec.event(event.name(), channel, event.data()));
-                hub.publish(channel, frame, event.exceptSocketId());
+                hub.publish(event.appId(), channel, frame, event.exceptSocketId());
             }
         }
     }

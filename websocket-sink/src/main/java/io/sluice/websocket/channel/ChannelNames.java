@@ -15,15 +15,16 @@ import java.util.List;
  *   <li>another window size adds {@code @} and its label: {@code scada-data@1m}, {@code
  *       scada-data.plant1.area03@1m};
  *   <li>{@code private-} in front of any of them: the same updates, for a signed subscription;
- *   <li>any other valid name carries only what the HTTP API publishes to it.
+ *   <li>any other valid name carries only what the HTTP API and the clients publish to it: public,
+ *       {@code private-}, {@code private-encrypted-} and {@code presence-} channels, each also as a
+ *       cache channel ({@code cache-}, {@code private-cache-}, ...).
  * </ul>
  *
- * Names are at most 164 characters of {@code [A-Za-z0-9_\-=@,.;]}; presence channels are not
- * offered.
+ * Names are at most 164 characters of {@code [A-Za-z0-9_\-=@,.;]}.
  */
 public final class ChannelNames {
     public static final String PRIVATE_PREFIX = "private-";
-    static final String PRESENCE_PREFIX = "presence-";
+    static final String CACHE_PREFIX = "cache-";
     static final int MAX_LENGTH = 164;
 
     private final String base;
@@ -69,7 +70,7 @@ public final class ChannelNames {
     /**
      * What a subscribed name means.
      *
-     * @throws ProtocolException for an invalid name or a presence channel
+     * @throws ProtocolException for an invalid name
      */
     public ChannelRoute route(String name) throws ProtocolException {
         if (!isValid(name)) {
@@ -79,13 +80,14 @@ public final class ChannelNames {
                             + MAX_LENGTH
                             + " characters of A-Z a-z 0-9 _ - = @ , . ;");
         }
-        if (name.startsWith(PRESENCE_PREFIX)) {
-            throw new ProtocolException(
-                    "bad-channel", "Presence channels are not offered: " + name);
+        ChannelType type = ChannelType.of(name);
+        String rest = name.substring(type.prefix().length());
+        if (rest.startsWith(CACHE_PREFIX)) {
+            return new ChannelRoute(name, type, true, 0, null);
         }
-        boolean isPrivate = name.startsWith(PRIVATE_PREFIX);
-        String rest = isPrivate ? name.substring(PRIVATE_PREFIX.length()) : name;
-
+        if (type != ChannelType.PUBLIC && type != ChannelType.PRIVATE) {
+            return new ChannelRoute(name, type, false, 0, null);
+        }
         long windowMs = windowsMs.get(0);
         int at = rest.lastIndexOf('@');
         if (at >= 0) {
@@ -94,14 +96,14 @@ public final class ChannelNames {
         }
         if (windowMs > 0) {
             if (rest.equals(base)) {
-                return new ChannelRoute(name, isPrivate, windowMs, null);
+                return new ChannelRoute(name, type, false, windowMs, null);
             }
             if (rest.startsWith(base + ".") && rest.length() > base.length() + 1) {
                 return new ChannelRoute(
-                        name, isPrivate, windowMs, rest.substring(base.length() + 1));
+                        name, type, false, windowMs, rest.substring(base.length() + 1));
             }
         }
-        return new ChannelRoute(name, isPrivate, 0, null);
+        return new ChannelRoute(name, type, false, 0, null);
     }
 
     /** The channel of a group's updates of a window size: {@code scada-data.plant1.area03}. */

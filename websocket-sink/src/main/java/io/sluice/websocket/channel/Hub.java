@@ -5,21 +5,29 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** This instance's channels and their subscribers. Thread-safe. */
+/**
+ * This instance's channels and their subscribers, per app: two apps' channels of the same name are
+ * two channels. Thread-safe.
+ */
 public final class Hub {
-    private final Map<String, Set<Subscriber>> channels = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Set<Subscriber>>> apps = new ConcurrentHashMap<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
 
+    private Map<String, Set<Subscriber>> channels(String appId) {
+        return apps.computeIfAbsent(appId, id -> new ConcurrentHashMap<>());
+    }
+
     /** Adds a subscriber; false when it was subscribed already. */
-    public boolean subscribe(String channel, Subscriber subscriber) {
+    public boolean subscribe(String appId, String channel, Subscriber subscriber) {
         boolean[] added = new boolean[1];
-        channels.compute(
-                channel,
-                (name, set) -> {
-                    Set<Subscriber> s = set != null ? set : ConcurrentHashMap.newKeySet();
-                    added[0] = s.add(subscriber);
-                    return s;
-                });
+        channels(appId)
+                .compute(
+                        channel,
+                        (name, set) -> {
+                            Set<Subscriber> s = set != null ? set : ConcurrentHashMap.newKeySet();
+                            added[0] = s.add(subscriber);
+                            return s;
+                        });
         if (added[0]) {
             subscriptions.incrementAndGet();
         }
@@ -27,14 +35,15 @@ public final class Hub {
     }
 
     /** Removes a subscriber; false when it was not subscribed. */
-    public boolean unsubscribe(String channel, Subscriber subscriber) {
+    public boolean unsubscribe(String appId, String channel, Subscriber subscriber) {
         boolean[] removed = new boolean[1];
-        channels.computeIfPresent(
-                channel,
-                (name, set) -> {
-                    removed[0] = set.remove(subscriber);
-                    return set.isEmpty() ? null : set;
-                });
+        channels(appId)
+                .computeIfPresent(
+                        channel,
+                        (name, set) -> {
+                            removed[0] = set.remove(subscriber);
+                            return set.isEmpty() ? null : set;
+                        });
         if (removed[0]) {
             subscriptions.decrementAndGet();
         }
@@ -42,16 +51,40 @@ public final class Hub {
     }
 
     /** True when anyone here listens to the channel, so a publisher can skip making its frame. */
-    public boolean hasSubscribers(String channel) {
-        return channels.containsKey(channel);
+    public boolean hasSubscribers(String appId, String channel) {
+        Map<String, Set<Subscriber>> channels = apps.get(appId);
+        return channels != null && channels.containsKey(channel);
+    }
+
+    /** True when anyone of any app listens to the channel (the job's updates serve every app). */
+    public boolean hasSubscribersInAnyApp(String channel) {
+        for (Map<String, Set<Subscriber>> channels : apps.values()) {
+            if (channels.containsKey(channel)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * Gives a frame to every subscriber of the channel but the one with {@code exceptSocketId}
-     * (null for none); returns how many took it.
+     * Gives a frame to every subscriber of the app's channel but the one with {@code
+     * exceptSocketId} (null for none); returns how many took it.
      */
-    public int publish(String channel, OutboundFrame frame, String exceptSocketId) {
-        Set<Subscriber> set = channels.get(channel);
+    public int publish(String appId, String channel, OutboundFrame frame, String exceptSocketId) {
+        Map<String, Set<Subscriber>> channels = apps.get(appId);
+        return channels == null ? 0 : publish(channels.get(channel), frame, exceptSocketId);
+    }
+
+    /** Gives a frame to the subscribers of the channel in every app; returns how many took it. */
+    public int publishInEveryApp(String channel, OutboundFrame frame) {
+        int n = 0;
+        for (Map<String, Set<Subscriber>> channels : apps.values()) {
+            n += publish(channels.get(channel), frame, null);
+        }
+        return n;
+    }
+
+    private static int publish(Set<Subscriber> set, OutboundFrame frame, String exceptSocketId) {
         if (set == null) {
             return 0;
         }
@@ -65,7 +98,17 @@ public final class Hub {
         return n;
     }
 
-    /** Subscriptions across all channels. */
+    /** The app's channels with subscribers here, and how many each has. */
+    public Map<String, Integer> channelsOf(String appId) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Set<Subscriber>> channels = apps.get(appId);
+        if (channels != null) {
+            channels.forEach((name, set) -> counts.put(name, set.size()));
+        }
+        return counts;
+    }
+
+    /** Subscriptions across all apps and channels. */
     public int subscriptions() {
         return subscriptions.get();
     }

@@ -18,14 +18,23 @@ import java.util.List;
 final class ChannelSubscription implements Subscriber {
     private final PusherConnection connection;
     private final ChannelRoute route;
+    private final String userId;
     private final int maxPending;
     private volatile boolean live;
     private ArrayDeque<OutboundFrame> pending;
 
+    /**
+     * @param userId the member's user id on a presence channel, else null
+     */
     ChannelSubscription(
-            PusherConnection connection, ChannelRoute route, boolean catchesUp, int maxPending) {
+            PusherConnection connection,
+            ChannelRoute route,
+            String userId,
+            boolean catchesUp,
+            int maxPending) {
         this.connection = connection;
         this.route = route;
+        this.userId = userId;
         this.maxPending = maxPending;
         this.live = !catchesUp;
         this.pending = catchesUp ? new ArrayDeque<>() : null;
@@ -33,6 +42,11 @@ final class ChannelSubscription implements Subscriber {
 
     ChannelRoute route() {
         return route;
+    }
+
+    /** The member's user id on a presence channel, else null. */
+    String userId() {
+        return userId;
     }
 
     @Override

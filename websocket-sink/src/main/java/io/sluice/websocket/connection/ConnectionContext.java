@@ -9,24 +9,25 @@ import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.metrics.SinkMetrics;
 import io.sluice.websocket.protocol.PusherCodec;
-import io.sluice.websocket.protocol.Signatures;
+import io.sluice.websocket.webhook.Webhooks;
 
 import java.util.concurrent.Executor;
 
 /**
  * What every connection shares: settings, codec, channel rules, the hub, the catch-up of new
- * subscriptions (run on {@code catchUpExecutor}, off Jetty's I/O threads), and the registry.
+ * subscriptions (run on {@code catchUpExecutor}, off Jetty's I/O threads), the registry, and the
+ * apps' webhooks.
  */
 public record ConnectionContext(
         WebSocketSinkSettings settings,
         PusherCodec codec,
         ChannelNames names,
         Hub hub,
-        Signatures signatures,
         CatchUp catchUp,
         Executor catchUpExecutor,
         ConnectionRegistry registry,
-        SinkMetrics metrics) {
+        SinkMetrics metrics,
+        Webhooks webhooks) {
 
     /**
      * The context of a service: its channel rules and codecs from the settings, and a broadcaster
@@ -39,7 +40,8 @@ public record ConnectionContext(
             Hub hub,
             Executor catchUpExecutor,
             ConnectionRegistry registry,
-            SinkMetrics metrics) {
+            SinkMetrics metrics,
+            Webhooks webhooks) {
         PusherCodec codec = new PusherCodec();
         ChannelNames names = new ChannelNames(settings.channel(), settings.windowsMs());
         Broadcaster broadcaster =
@@ -60,14 +62,6 @@ public record ConnectionContext(
                         settings.streamPrefix(),
                         (int) Math.min(Integer.MAX_VALUE, settings.streamMaxLen()));
         return new ConnectionContext(
-                settings,
-                codec,
-                names,
-                hub,
-                new Signatures(settings.appSecret()),
-                catchUp,
-                catchUpExecutor,
-                registry,
-                metrics);
+                settings, codec, names, hub, catchUp, catchUpExecutor, registry, metrics, webhooks);
     }
 }

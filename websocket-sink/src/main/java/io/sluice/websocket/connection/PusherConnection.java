@@ -1,5 +1,6 @@
 package io.sluice.websocket.connection;
 
+import io.sluice.websocket.app.App;
 import io.sluice.websocket.broker.StreamPosition;
 import io.sluice.websocket.channel.CatchUp;
 import io.sluice.websocket.channel.ChannelRoute;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Bad input never ends the service for anyone else: a malformed message, an unknown event or a
  * bad channel gets a {@code pusher:error} and the connection stays; a bad private-channel signature
- * gets {@code pusher:error} 4009; binary frames (1003), oversized ones (1009), floods (4301),
- * silence (4201) and a client too slow for its updates (4100) close this connection only.
+ * gets {@code pusher:subscription_error} (AuthError, 401) on that channel, as Soketi sends; binary
+ * frames (1003), oversized ones (1009), floods (4301), silence (4201) and a client too slow for its
+ * updates (4100) close this connection only.
  */
 public final class PusherConnection implements OutboundQueue.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(PusherConnection.class);
@@ -41,6 +43,7 @@ public final class PusherConnection implements OutboundQueue.Listener {
     private final String appKey;
     private final String protocol;
     private final String socketId = ConnectionRegistry.newSocketId();
+    private App app;
     private final Map<String, ChannelSubscription> subscriptions = new HashMap<>(4);
     private volatile Transport transport;
     private volatile OutboundQueue queue;
@@ -67,11 +70,16 @@ public final class PusherConnection implements OutboundQueue.Listener {
     void open(Transport t) {
         transport = t;
         queue = new OutboundQueue(t, ctx.settings().queueMaxMessages(), this);
-        if (!ctx.settings().appKey().equals(appKey)) {
+        app = ctx.settings().apps().byKey(appKey);
+        if (app == null) {
             refuse(
                     CloseCodes.APP_DOES_NOT_EXIST,
                     "App key " + appKey + " does not exist",
                     "unknown-app");
+            return;
+        }
+        if (!app.enabled()) {
+            refuse(CloseCodes.APP_DISABLED, "App " + app.id() + " is disabled", "app-disabled");
             return;
         }
         if (protocol == null || protocol.isEmpty()) {
@@ -113,6 +121,11 @@ public final class PusherConnection implements OutboundQueue.Listener {
 
     public String socketId() {
         return socketId;
+    }
+
+    /** The app it connected to; null until open, or when the key was unknown. */
+    public App app() {
+        return app;
     }
 
     /** A text message from the client. */
@@ -162,13 +175,23 @@ public final class PusherConnection implements OutboundQueue.Listener {
             throw new ProtocolException("bad-channel", "pusher:subscribe needs data.channel");
         }
         ChannelRoute route = ctx.names().route(channel);
+        if (route.isPresence()) {
+            throw new ProtocolException(
+                    "bad-channel", "Presence channels are not offered: " + channel);
+        }
         if (route.isPrivate() && !authorized(channel, m.dataText("auth"))) {
             ctx.metrics().error("unauthorized");
             send(
                     ctx.codec()
-                            .error(
-                                    CloseCodes.UNAUTHORIZED,
-                                    "Invalid auth signature for channel " + channel));
+                            .subscriptionError(
+                                    channel,
+                                    "AuthError",
+                                    "Invalid signature: the auth does not sign "
+                                            + socketId
+                                            + ":"
+                                            + channel
+                                            + " with the app's secret",
+                                    401));
             return;
         }
         StreamPosition resume = resumeId(m.dataText(RESUME_FIELD));
@@ -187,10 +210,14 @@ public final class PusherConnection implements OutboundQueue.Listener {
             }
             sub =
                     new ChannelSubscription(
-                            this, route, route.carriesUpdates(), ctx.settings().queueMaxMessages());
+                            this,
+                            route,
+                            null,
+                            route.carriesUpdates(),
+                            ctx.settings().queueMaxMessages());
             subscriptions.put(channel, sub);
         }
-        ctx.hub().subscribe(channel, sub);
+        ctx.hub().subscribe(app.id(), channel, sub);
         send(ctx.codec().subscriptionSucceeded(channel));
         if (route.carriesUpdates()) {
             ctx.catchUpExecutor().execute(() -> catchUp(sub, resume));
@@ -229,9 +256,9 @@ public final class PusherConnection implements OutboundQueue.Listener {
         }
         int colon = auth.indexOf(':');
         return colon > 0
-                && auth.substring(0, colon).equals(ctx.settings().appKey())
+                && auth.substring(0, colon).equals(app.key())
                 && Signatures.matches(
-                        ctx.signatures().channelSignature(socketId, channel),
+                        app.signatures().channelSignature(socketId, channel),
                         auth.substring(colon + 1));
     }
 
@@ -245,7 +272,7 @@ public final class PusherConnection implements OutboundQueue.Listener {
             sub = subscriptions.remove(channel);
         }
         if (sub != null) {
-            ctx.hub().unsubscribe(channel, sub);
+            ctx.hub().unsubscribe(app.id(), channel, sub);
         }
     }
 
@@ -278,7 +305,7 @@ public final class PusherConnection implements OutboundQueue.Listener {
             subs = new HashMap<>(subscriptions);
             subscriptions.clear();
         }
-        subs.forEach((channel, sub) -> ctx.hub().unsubscribe(channel, sub));
+        subs.forEach((channel, sub) -> ctx.hub().unsubscribe(app.id(), channel, sub));
         OutboundQueue q = queue;
         if (q != null) {
             q.close();

@@ -1,5 +1,6 @@
 package io.sluice.websocket.http;
 
+import io.sluice.websocket.app.App;
 import io.sluice.websocket.broker.Broker;
 import io.sluice.websocket.broker.EventEntry;
 import io.sluice.websocket.channel.ChannelNames;
@@ -9,23 +10,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 
 /**
  * The Pusher HTTP API's publishing endpoints, mounted at {@code /apps/*}: {@code POST
@@ -37,33 +31,24 @@ import java.util.function.LongSupplier;
  * unknown app; 405 not POST; 413 data over 10 KB or body too big; 503 Redis away.
  */
 public final class EventsHandler extends Handler.Abstract {
-    static final int MAX_DATA_BYTES = 10 * 1024;
+    static final int MAX_DATA_BYTES = 100 * 1024; // the most an app may allow per event
     static final int MAX_CHANNELS = 100;
     static final int MAX_BATCH = 10;
     static final int MAX_NAME_CHARS = 200;
     static final int MAX_BODY_BYTES = MAX_BATCH * (MAX_DATA_BYTES + 20 * 1024);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final String appId;
-    private final RequestSignature signature;
+    private final ApiRequests requests;
     private final Broker broker;
     private final String eventsStream;
     private final SinkMetrics metrics;
-    private final LongSupplier clockSeconds;
 
     public EventsHandler(
-            String appId,
-            RequestSignature signature,
-            Broker broker,
-            String eventsStream,
-            SinkMetrics metrics,
-            LongSupplier clockSeconds) {
-        this.appId = Objects.requireNonNull(appId, "appId");
-        this.signature = Objects.requireNonNull(signature, "signature");
+            ApiRequests requests, Broker broker, String eventsStream, SinkMetrics metrics) {
+        this.requests = Objects.requireNonNull(requests, "requests");
         this.broker = Objects.requireNonNull(broker, "broker");
         this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.clockSeconds = Objects.requireNonNull(clockSeconds, "clockSeconds");
     }
 
     @Override
@@ -74,43 +59,22 @@ public final class EventsHandler extends Handler.Abstract {
         if (parts.length != 3 || !(parts[2].equals("events") || parts[2].equals("batch_events"))) {
             return false;
         }
-        String path = request.getHttpURI().getPath();
         if (!HttpMethod.POST.is(request.getMethod())) {
             return answer(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Use POST");
         }
-        if (!parts[1].equals(appId)) {
-            return answer(
-                    response, callback, HttpStatus.NOT_FOUND_404, "Unknown app id " + parts[1]);
+        ApiRequests.Accepted accepted =
+                requests.accept(parts[1], request, response, callback, MAX_BODY_BYTES);
+        if (accepted == null) {
+            return true;
         }
-        long length = request.getLength();
-        if (length > MAX_BODY_BYTES) {
-            return answer(
-                    response,
-                    callback,
-                    HttpStatus.PAYLOAD_TOO_LARGE_413,
-                    "Request body over " + MAX_BODY_BYTES + " bytes");
-        }
-        ByteBuffer buffer = Content.Source.asByteBuffer(request);
-        if (buffer.remaining() > MAX_BODY_BYTES) {
-            return answer(
-                    response,
-                    callback,
-                    HttpStatus.PAYLOAD_TOO_LARGE_413,
-                    "Request body over " + MAX_BODY_BYTES + " bytes");
-        }
-        byte[] body = BufferUtil.toArray(buffer);
-        Map<String, String> params = new HashMap<>();
-        for (Fields.Field f : Request.extractQueryParameters(request)) {
-            params.put(f.getName(), f.getValue());
-        }
-        String problem = signature.problem("POST", path, params, body, clockSeconds.getAsLong());
-        if (problem != null) {
-            metrics.error("http-auth");
-            return answer(response, callback, HttpStatus.UNAUTHORIZED_401, problem);
-        }
+        App app = accepted.app();
+        byte[] body = accepted.body();
         List<EventEntry> events;
         try {
-            events = parts[2].equals("events") ? List.of(event(root(body))) : batch(root(body));
+            events =
+                    parts[2].equals("events")
+                            ? List.of(event(app, root(body)))
+                            : batch(app, root(body));
         } catch (BadRequest e) {
             metrics.error("http-bad-request");
             return answer(response, callback, e.status, e.getMessage());
@@ -127,15 +91,11 @@ public final class EventsHandler extends Handler.Abstract {
                     HttpStatus.SERVICE_UNAVAILABLE_503,
                     "Redis is unavailable: " + e.getMessage());
         }
-        metrics.httpStatus(200);
-        JsonResponses.json(response, callback, HttpStatus.OK_200, "{}");
-        return true;
+        return requests.ok(response, callback, "{}");
     }
 
     private boolean answer(Response response, Callback callback, int status, String message) {
-        metrics.httpStatus(status);
-        JsonResponses.error(response, callback, status, message);
-        return true;
+        return requests.answer(response, callback, status, message);
     }
 
     private static JsonNode root(byte[] body) throws BadRequest {
@@ -150,7 +110,7 @@ public final class EventsHandler extends Handler.Abstract {
         }
     }
 
-    private static List<EventEntry> batch(JsonNode root) throws BadRequest {
+    private static List<EventEntry> batch(App app, JsonNode root) throws BadRequest {
         JsonNode batch = root.get("batch");
         if (batch == null || !batch.isArray() || batch.isEmpty()) {
             throw new BadRequest(400, "batch must be a non-empty array of events");
@@ -163,12 +123,12 @@ public final class EventsHandler extends Handler.Abstract {
             if (!e.isObject()) {
                 throw new BadRequest(400, "Each batch item must be an event object");
             }
-            events.add(event(e));
+            events.add(event(app, e));
         }
         return events;
     }
 
-    private static EventEntry event(JsonNode e) throws BadRequest {
+    private static EventEntry event(App app, JsonNode e) throws BadRequest {
         JsonNode name = e.get("name");
         if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
             throw new BadRequest(400, "name is required");
@@ -197,11 +157,12 @@ public final class EventsHandler extends Handler.Abstract {
             throw new BadRequest(400, "data is required");
         }
         String data = dataNode.isTextual() ? dataNode.textValue() : dataNode.toString();
-        if (data.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
-            throw new BadRequest(413, "data is over " + MAX_DATA_BYTES + " bytes");
+        if (data.getBytes(StandardCharsets.UTF_8).length > app.maxEventPayloadBytes()) {
+            throw new BadRequest(413, "data is over " + app.maxEventPayloadBytes() + " bytes");
         }
         JsonNode socket = e.get("socket_id");
         return new EventEntry(
+                app.id(),
                 channels,
                 name.textValue(),
                 data,

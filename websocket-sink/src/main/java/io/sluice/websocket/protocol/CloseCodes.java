@@ -16,6 +16,9 @@ public final class CloseCodes {
     /** The key in /app/{key} is not this service's app key. */
     public static final int APP_DOES_NOT_EXIST = 4001;
 
+    /** The app is disabled (its {@code enabled} is false). */
+    public static final int APP_DISABLED = 4003;
+
     /** The protocol version query parameter is missing. */
     public static final int NO_PROTOCOL = 4008;
 

@@ -26,6 +26,7 @@ public final class PusherCodec {
     public static final String SUBSCRIBE = "pusher:subscribe";
     public static final String UNSUBSCRIBE = "pusher:unsubscribe";
     public static final String SUBSCRIPTION_SUCCEEDED = "pusher_internal:subscription_succeeded";
+    public static final String SUBSCRIPTION_ERROR = "pusher:subscription_error";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
@@ -102,6 +103,18 @@ public final class PusherCodec {
 
     public byte[] subscriptionSucceeded(String channel) {
         return event(SUBSCRIPTION_SUCCEEDED, channel, "{}");
+    }
+
+    /**
+     * {@code pusher:subscription_error} on the channel, as Soketi sends it: {@code {type, error,
+     * status}}; pusher-js fails the subscription with it, and Echo's {@code .error()} fires.
+     */
+    public byte[] subscriptionError(String channel, String type, String error, int status) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("type", type);
+        data.put("error", error);
+        data.put("status", status);
+        return event(SUBSCRIPTION_ERROR, channel, data.toString());
     }
 
     public byte[] ping() {

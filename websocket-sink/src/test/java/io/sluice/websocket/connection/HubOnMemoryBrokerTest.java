@@ -166,7 +166,13 @@ class HubOnMemoryBrokerTest {
 
         broker.publish(
                 settings.eventsStream(),
-                new EventEntry(List.of("orders"), "placed", "{\"n\":1}", ca.socketId()).toFields());
+                new EventEntry(
+                                settings.appId(),
+                                List.of("orders"),
+                                "placed",
+                                "{\"n\":1}",
+                                ca.socketId())
+                        .toFields());
 
         assertThat(b.sent).anyMatch(f -> f.contains("\"event\":\"placed\""));
         assertThat(a.sent).noneMatch(f -> f.contains("\"event\":\"placed\""));

@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PusherConnectionTest {
     private static final int QUEUE_MAX = 4;
 
+    private static final String APP = "scada-app";
     private final SinkMetrics metrics = new SinkMetrics();
     private final Hub hub = new Hub();
     private final List<Runnable> heldCatchUps = new ArrayList<>();
@@ -56,7 +57,7 @@ class PusherConnectionTest {
         assertThat(heldCatchUps).hasSize(1);
 
         for (int i = 0; i < QUEUE_MAX * 3; i++) {
-            hub.publish("scada-data", update(i), null);
+            hub.publish(APP, "scada-data", update(i), null);
         }
 
         assertThat(transport.closes).containsExactly(4100);
@@ -71,7 +72,7 @@ class PusherConnectionTest {
                 "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"scada-data\"}}");
 
         for (int i = 0; i < QUEUE_MAX; i++) {
-            hub.publish("scada-data", update(i), null);
+            hub.publish(APP, "scada-data", update(i), null);
         }
         assertThat(transport.sent).noneMatch(m -> m.startsWith("update"));
         heldCatchUps.forEach(Runnable::run); // nothing to catch up: the waiting updates go
@@ -91,6 +92,7 @@ class PusherConnectionTest {
         int n = QUEUE_MAX * 3;
         for (int i = 0; i < n; i++) {
             hub.publish(
+                    APP,
                     "scada-data",
                     new OutboundFrame(
                             ("update " + i).getBytes(StandardCharsets.UTF_8),

@@ -5,6 +5,7 @@ import io.sluice.websocket.WebSocketSinkSettings;
 import io.sluice.websocket.broker.Broker;
 import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.metrics.SinkMetrics;
+import io.sluice.websocket.webhook.Webhooks;
 
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -36,6 +37,7 @@ final class TestContexts {
                 hub,
                 catchUps,
                 new ConnectionRegistry(settings.maxConnections(), new ScheduledExecutorScheduler()),
-                metrics);
+                metrics,
+                Webhooks.NONE);
     }
 }

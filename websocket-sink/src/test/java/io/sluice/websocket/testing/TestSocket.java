@@ -25,7 +25,7 @@ public final class TestSocket extends RecordingSocket implements Session.Listene
     }
 
     /** Notes the socket id of pusher:connection_established (the fixture calls it). */
-    void established(JsonNode connectionEstablished) {
+    public void established(JsonNode connectionEstablished) {
         socketId = connectionEstablished.path("data").path("socket_id").asText(null);
     }
 
