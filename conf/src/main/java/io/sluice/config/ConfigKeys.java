@@ -123,6 +123,14 @@ public final class ConfigKeys {
     public static final String WEBSOCKET_THREADS_MIN = "websocket.threads.min";
     public static final String WEBSOCKET_CATCHUP_THREADS = "websocket.catchup.threads";
     public static final String WEBSOCKET_REDIS_POOL_SIZE = "websocket.redis.pool.size";
+    public static final String WEBSOCKET_CLUSTER_PREFIX = "websocket.cluster.prefix";
+    public static final String WEBSOCKET_INSTANCE_TIMEOUT_MS = "websocket.instance.timeout.ms";
+    public static final String WEBSOCKET_CACHE_TTL_S = "websocket.cache.ttl.s";
+    public static final String WEBSOCKET_CORS_ORIGINS = "websocket.cors.origins";
+    public static final String WEBHOOK_BATCH_MS = "webhook.batch.ms";
+    public static final String WEBHOOK_QUEUE_MAX = "webhook.queue.max";
+    public static final String WEBHOOK_RETRIES = "webhook.retries";
+    public static final String WEBHOOK_TIMEOUT_MS = "webhook.timeout.ms";
 
     // ---- History API (websocket-sink)
     public static final String HISTORY_MAX_ROWS = "history.max.rows";

@@ -14,13 +14,15 @@ import io.sluice.websocket.history.HistoryHandler;
 import io.sluice.websocket.history.HistoryRepository;
 import io.sluice.websocket.history.HistorySettings;
 import io.sluice.websocket.http.ApiRequests;
+import io.sluice.websocket.http.ChannelsHandler;
 import io.sluice.websocket.http.DashboardHandler;
 import io.sluice.websocket.http.EventsHandler;
 import io.sluice.websocket.http.HealthHandler;
 import io.sluice.websocket.http.MetricsHandler;
+import io.sluice.websocket.http.UsersHandler;
 import io.sluice.websocket.metrics.SinkMetrics;
 import io.sluice.websocket.stream.RedisBroker;
-import io.sluice.websocket.webhook.Webhooks;
+import io.sluice.websocket.webhook.WebhookSender;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.eclipse.jetty.http.pathmap.PathSpec;
@@ -28,6 +30,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.thread.ExecutorThreadPool;
@@ -40,8 +43,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * The push service: one Jetty server whose handler tree is the WebSocket upgrade on /app/{key}
@@ -72,6 +77,8 @@ public final class WebSocketSink extends ContainerLifeCycle {
     private final Server server;
     private final ServerConnector connector;
     private final PathMappingsHandler paths = new PathMappingsHandler();
+    private final WebhookSender webhooks;
+    private final ConnectionContext ctx;
 
     /** The push service on the Redis of {@code redis.url}. */
     public WebSocketSink(WebSocketSinkSettings settings) {
@@ -99,15 +106,16 @@ public final class WebSocketSink extends ContainerLifeCycle {
         ScheduledExecutorScheduler activityCheck =
                 new ScheduledExecutorScheduler("activity-check", true);
         registry = new ConnectionRegistry(settings.maxConnections(), activityCheck);
-        ConnectionContext ctx =
+        webhooks =
+                new WebhookSender(
+                        settings.webhookQueueMax(),
+                        settings.webhookBatch(),
+                        settings.webhookRetries(),
+                        settings.webhookTimeout(),
+                        metrics);
+        ctx =
                 ConnectionContext.create(
-                        settings,
-                        broker,
-                        hub,
-                        catchUpThreads,
-                        registry,
-                        metrics,
-                        Webhooks.NONE); // issue 10: the webhook sender comes here
+                        settings, broker, hub, catchUpThreads, registry, metrics, webhooks);
 
         server =
                 new Server(
@@ -118,7 +126,10 @@ public final class WebSocketSink extends ContainerLifeCycle {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
 
-        // The parts, in start order; the server stops them in reverse, after its connectors.
+        // The parts, in start order; the server stops them in reverse, after its connectors. The
+        // webhooks go first, so they still send what the broker's cluster state reports on its
+        // stop.
+        server.addBean(webhooks, true);
         server.addBean(broker, true);
         server.addBean(catchUpThreads, true);
         server.addBean(activityCheck, true);
@@ -130,7 +141,10 @@ public final class WebSocketSink extends ContainerLifeCycle {
         paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(metrics));
         paths.addMapping(
                 PathSpec.from("/apps/*"),
-                new EventsHandler(apiRequests, broker, settings.eventsStream(), metrics));
+                new Handler.Sequence(
+                        new EventsHandler(apiRequests, ctx.cluster(), metrics),
+                        new ChannelsHandler(apiRequests, ctx.cluster()),
+                        new UsersHandler(apiRequests, ctx.cluster())));
         if (history != null) {
             HikariDataSource pool = HistoryDataSource.create(history);
             server.addBean(new ClosedOnStop(pool), true);
@@ -153,7 +167,7 @@ public final class WebSocketSink extends ContainerLifeCycle {
         upgrade.getConfiguration().setMaxBinaryMessageSize(settings.maxMessageBytes());
         upgrade.getConfiguration().setIdleTimeout(idle);
         upgrade.addMapping(PusherUpgrade.PATH, new PusherUpgrade(ctx));
-        upgrade.setHandler(paths);
+        upgrade.setHandler(cors(settings, paths));
         context.setHandler(upgrade);
         server.setHandler(context);
 
@@ -178,6 +192,24 @@ public final class WebSocketSink extends ContainerLifeCycle {
         addManaged(server);
     }
 
+    /** The routes behind Soketi's server.cors: browsers of these origins may call the HTTP API. */
+    private static Handler cors(WebSocketSinkSettings settings, Handler routes) {
+        if (settings.corsOrigins().isEmpty()) {
+            return routes;
+        }
+        CrossOriginHandler cors = new CrossOriginHandler();
+        cors.setAllowedOriginPatterns(
+                settings.corsOrigins().contains("*")
+                        ? Set.of("*")
+                        : settings.corsOrigins().stream()
+                                .map(o -> Pattern.quote(o))
+                                .collect(java.util.stream.Collectors.toSet()));
+        cors.setAllowedMethods(Set.of("GET", "POST", "OPTIONS"));
+        cors.setAllowedHeaders(Set.of("Content-Type", "Authorization", "X-Requested-With"));
+        cors.setHandler(routes);
+        return cors;
+    }
+
     private static Broker redisBroker(WebSocketSinkSettings settings) {
         return new RedisBroker(
                 settings.redisUrl(),
@@ -185,7 +217,9 @@ public final class WebSocketSink extends ContainerLifeCycle {
                 settings.streamMaxLen(),
                 settings.redisPoolSize(),
                 settings.readBlock(),
-                settings.readCount());
+                settings.readCount(),
+                settings.clusterPrefix(),
+                settings.instanceTimeout());
     }
 
     /**

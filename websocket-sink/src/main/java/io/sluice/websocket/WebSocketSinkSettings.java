@@ -41,6 +41,14 @@ import java.util.Set;
  * @param minThreads websocket.threads.min, at most maxThreads
  * @param catchUpThreads websocket.catchup.threads
  * @param redisPoolSize websocket.redis.pool.size
+ * @param clusterPrefix websocket.cluster.prefix
+ * @param instanceTimeout websocket.instance.timeout.ms
+ * @param cacheTtl websocket.cache.ttl.s
+ * @param corsOrigins websocket.cors.origins; "*" allows any, empty none
+ * @param webhookBatch webhook.batch.ms
+ * @param webhookQueueMax webhook.queue.max
+ * @param webhookRetries webhook.retries
+ * @param webhookTimeout webhook.timeout.ms
  */
 public record WebSocketSinkSettings(
         String host,
@@ -68,9 +76,18 @@ public record WebSocketSinkSettings(
         int maxThreads,
         int minThreads,
         int catchUpThreads,
-        int redisPoolSize) {
+        int redisPoolSize,
+        String clusterPrefix,
+        Duration instanceTimeout,
+        Duration cacheTtl,
+        Set<String> corsOrigins,
+        Duration webhookBatch,
+        int webhookQueueMax,
+        int webhookRetries,
+        Duration webhookTimeout) {
 
     public WebSocketSinkSettings {
+        corsOrigins = Set.copyOf(corsOrigins);
         Objects.requireNonNull(apps, "apps");
         Objects.requireNonNull(redisUrl, "redisUrl");
         windowsMs = List.copyOf(windowsMs);
@@ -161,13 +178,29 @@ public record WebSocketSinkSettings(
                 maxThreads,
                 minThreads,
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_CATCHUP_THREADS),
-                config.getPositiveInt(ConfigKeys.WEBSOCKET_REDIS_POOL_SIZE));
+                config.getPositiveInt(ConfigKeys.WEBSOCKET_REDIS_POOL_SIZE),
+                nonBlank(config, ConfigKeys.WEBSOCKET_CLUSTER_PREFIX),
+                Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBSOCKET_INSTANCE_TIMEOUT_MS)),
+                Duration.ofSeconds(config.getPositiveInt(ConfigKeys.WEBSOCKET_CACHE_TTL_S)),
+                Set.copyOf(config.getList(ConfigKeys.WEBSOCKET_CORS_ORIGINS)),
+                Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBHOOK_BATCH_MS)),
+                config.getPositiveInt(ConfigKeys.WEBHOOK_QUEUE_MAX),
+                nonNegative(config, ConfigKeys.WEBHOOK_RETRIES),
+                Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBHOOK_TIMEOUT_MS)));
     }
 
     private static int port(SluiceConfig config, String key) {
         int v = config.getInt(key);
         if (v < 0 || v > 65535) {
             throw config.invalid(key, "must be a port, 0 to 65535");
+        }
+        return v;
+    }
+
+    private static int nonNegative(SluiceConfig config, String key) {
+        int v = config.getInt(key);
+        if (v < 0) {
+            throw config.invalid(key, "must not be negative");
         }
         return v;
     }

@@ -153,7 +153,6 @@ class BadInputIT {
             strings = {
                 "scada data!",
                 "scada-data/plant1",
-                "presence-scada-data",
                 "" // the empty name
             })
     void badChannelNameGetsAnErrorAndTheConnectionStays(String channel) throws Exception {

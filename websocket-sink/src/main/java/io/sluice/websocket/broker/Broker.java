@@ -1,5 +1,7 @@
 package io.sluice.websocket.broker;
 
+import io.sluice.websocket.cluster.ClusterState;
+
 import org.eclipse.jetty.util.component.LifeCycle;
 
 import java.util.Collection;
@@ -52,4 +54,7 @@ public interface Broker extends LifeCycle {
 
     /** True when the store answers now. */
     boolean ping();
+
+    /** What the instances on this broker share about their clients; a bean of the broker. */
+    ClusterState cluster();
 }

@@ -1,5 +1,7 @@
 package io.sluice.websocket.broker;
 
+import io.sluice.websocket.cluster.MemoryClusterState;
+
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 
 import java.util.ArrayDeque;
@@ -33,6 +35,7 @@ public final class MemoryBroker extends AbstractLifeCycle implements Broker {
     private final Map<String, StreamPosition> delivered = new HashMap<>();
     private final Set<String> subscribed = new HashSet<>();
     private BrokerHandler handler;
+    private final MemoryClusterState cluster = new MemoryClusterState();
 
     /**
      * @param maxLen the most entries a stream keeps
@@ -137,5 +140,10 @@ public final class MemoryBroker extends AbstractLifeCycle implements Broker {
     @Override
     public boolean ping() {
         return true;
+    }
+
+    @Override
+    public MemoryClusterState cluster() {
+        return cluster;
     }
 }

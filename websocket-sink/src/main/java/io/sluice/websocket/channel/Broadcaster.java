@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Turns the broker's entries into Pusher frames and gives them to the hub: each update once to its
@@ -39,10 +40,12 @@ public final class Broadcaster implements BrokerHandler {
     private final SinkMetrics metrics;
     private final Map<String, Long> updateStreams;
     private final String eventsStream;
+    private final BiConsumer<String, String> terminateUser;
 
     /**
      * @param updateStreams the update streams and their window sizes
      * @param eventsStream the stream of the HTTP API's events
+     * @param terminateUser closes this instance's connections of (app id, user id)
      */
     public Broadcaster(
             Hub hub,
@@ -52,7 +55,8 @@ public final class Broadcaster implements BrokerHandler {
             String eventName,
             SinkMetrics metrics,
             Map<String, Long> updateStreams,
-            String eventsStream) {
+            String eventsStream,
+            BiConsumer<String, String> terminateUser) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.names = Objects.requireNonNull(names, "names");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -61,6 +65,7 @@ public final class Broadcaster implements BrokerHandler {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.updateStreams = Map.copyOf(updateStreams);
         this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
+        this.terminateUser = Objects.requireNonNull(terminateUser, "terminateUser");
     }
 
     /** The update streams of the window sizes, with their window sizes. */
@@ -120,10 +125,15 @@ public final class Broadcaster implements BrokerHandler {
             LOG.warn("Skipping events stream entry {}: {}", id, e.getMessage());
             return;
         }
+        if (event.name().equals(EventEntry.TERMINATE_USER)) {
+            terminateUser.accept(event.appId(), event.data());
+            return;
+        }
         for (String channel : event.channels()) {
             if (hub.hasSubscribers(event.appId(), channel)) {
                 OutboundFrame frame =
-                        OutboundFrame.of(codec.event(event.name(), channel, event.data()));
+                        OutboundFrame.of(
+                                codec.event(event.name(), channel, event.data(), event.userId()));
                 hub.publish(event.appId(), channel, frame, event.exceptSocketId());
             }
         }

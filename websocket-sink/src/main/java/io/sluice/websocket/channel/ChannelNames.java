@@ -42,6 +42,20 @@ public final class ChannelNames {
         this.windowsMs = List.copyOf(windowsMs);
     }
 
+    /** The prefix of the channel on which the HTTP API reaches every connection of a user. */
+    public static final String USER_CHANNEL_PREFIX = "#server-to-user-";
+
+    /** The channel of a signed-in user's connections. */
+    public static String userChannel(String userId) {
+        return USER_CHANNEL_PREFIX + userId;
+    }
+
+    /** True for a valid name that is a cache channel's, of any type. */
+    public static boolean isCache(String name) {
+        return isValid(name)
+                && name.substring(ChannelType.of(name).prefix().length()).startsWith(CACHE_PREFIX);
+    }
+
     /** True for a name the protocol allows. */
     public static boolean isValid(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {

@@ -7,6 +7,7 @@ import io.sluice.websocket.channel.Broadcaster;
 import io.sluice.websocket.channel.CatchUp;
 import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.channel.Hub;
+import io.sluice.websocket.cluster.ClusterChannels;
 import io.sluice.websocket.metrics.SinkMetrics;
 import io.sluice.websocket.protocol.PusherCodec;
 import io.sluice.websocket.webhook.Webhooks;
@@ -16,7 +17,7 @@ import java.util.concurrent.Executor;
 /**
  * What every connection shares: settings, codec, channel rules, the hub, the catch-up of new
  * subscriptions (run on {@code catchUpExecutor}, off Jetty's I/O threads), the registry, and the
- * apps' webhooks.
+ * cluster's side of the channels (counts, presence, cache, webhooks).
  */
 public record ConnectionContext(
         WebSocketSinkSettings settings,
@@ -27,7 +28,7 @@ public record ConnectionContext(
         Executor catchUpExecutor,
         ConnectionRegistry registry,
         SinkMetrics metrics,
-        Webhooks webhooks) {
+        ClusterChannels cluster) {
 
     /**
      * The context of a service: its channel rules and codecs from the settings, and a broadcaster
@@ -53,7 +54,8 @@ public record ConnectionContext(
                         settings.event(),
                         metrics,
                         Broadcaster.updateStreams(settings.streamPrefix(), settings.windowsMs()),
-                        settings.eventsStream());
+                        settings.eventsStream(),
+                        registry::terminate);
         broker.subscribe(broadcaster.streams(), broadcaster);
         CatchUp catchUp =
                 new CatchUp(
@@ -61,7 +63,17 @@ public record ConnectionContext(
                         broadcaster,
                         settings.streamPrefix(),
                         (int) Math.min(Integer.MAX_VALUE, settings.streamMaxLen()));
+        ClusterChannels cluster =
+                new ClusterChannels(
+                        broker.cluster(),
+                        broker,
+                        settings.eventsStream(),
+                        webhooks,
+                        settings.apps(),
+                        codec,
+                        settings.cacheTtl(),
+                        metrics);
         return new ConnectionContext(
-                settings, codec, names, hub, catchUp, catchUpExecutor, registry, metrics, webhooks);
+                settings, codec, names, hub, catchUp, catchUpExecutor, registry, metrics, cluster);
     }
 }

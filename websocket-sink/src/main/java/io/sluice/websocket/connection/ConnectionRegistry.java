@@ -95,6 +95,15 @@ public final class ConnectionRegistry extends AbstractLifeCycle implements Grace
         return d;
     }
 
+    /** Closes this instance's connections of the app's user (4009), as terminate_connections. */
+    public void terminate(String appId, String userId) {
+        for (PusherConnection c : connections) {
+            if (c.app() != null && c.app().id().equals(appId) && c.isUser(userId)) {
+                c.terminate();
+            }
+        }
+    }
+
     @Override
     public CompletableFuture<Void> shutdown() {
         return closeAll(CloseCodes.RECONNECT_NOW, "Server shutting down");

@@ -3,20 +3,28 @@ package io.sluice.websocket.connection;
 import io.sluice.websocket.app.App;
 import io.sluice.websocket.broker.StreamPosition;
 import io.sluice.websocket.channel.CatchUp;
+import io.sluice.websocket.channel.ChannelNames;
 import io.sluice.websocket.channel.ChannelRoute;
+import io.sluice.websocket.channel.ChannelType;
 import io.sluice.websocket.channel.OutboundFrame;
+import io.sluice.websocket.cluster.ClusterState;
 import io.sluice.websocket.protocol.CloseCodes;
 import io.sluice.websocket.protocol.ProtocolException;
 import io.sluice.websocket.protocol.PusherCodec;
 import io.sluice.websocket.protocol.PusherMessage;
 import io.sluice.websocket.protocol.Signatures;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +47,11 @@ public final class PusherConnection implements OutboundQueue.Listener {
     /** How long a close may wait for the client before the connection is dropped. */
     static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+    /** The longest client event name, as the HTTP API's. */
+    static final int MAX_EVENT_NAME_CHARS = 200;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ConnectionContext ctx;
     private final String appKey;
     private final String protocol;
@@ -55,6 +68,10 @@ public final class PusherConnection implements OutboundQueue.Listener {
     private volatile long pingSentNanos;
     private long rateWindowStart;
     private int rateCount;
+    private long clientEventWindowStart;
+    private int clientEventCount;
+    private volatile String signedInUser;
+    private ChannelSubscription userSubscription;
 
     /**
      * @param appKey the key in the path /app/{key}
@@ -147,13 +164,13 @@ public final class PusherConnection implements OutboundQueue.Listener {
                 case PusherCodec.UNSUBSCRIBE -> unsubscribe(m);
                 case PusherCodec.PING -> send(ctx.codec().pong());
                 case PusherCodec.PONG -> {} // the activity is noted above
-                default ->
-                        throw m.event().startsWith("client-")
-                                ? new ProtocolException(
-                                        "client-event",
-                                        "Client events are not supported: " + m.event())
-                                : new ProtocolException(
-                                        "unknown-event", "Unknown event: " + m.event());
+                case PusherCodec.SIGNIN -> signin(m);
+                default -> {
+                    if (!m.event().startsWith(PusherCodec.CLIENT_EVENT_PREFIX)) {
+                        throw new ProtocolException("unknown-event", "Unknown event: " + m.event());
+                    }
+                    clientEvent(m);
+                }
             }
         } catch (ProtocolException e) {
             ctx.metrics().error(e.kind());
@@ -175,30 +192,30 @@ public final class PusherConnection implements OutboundQueue.Listener {
             throw new ProtocolException("bad-channel", "pusher:subscribe needs data.channel");
         }
         ChannelRoute route = ctx.names().route(channel);
+        Member member = null;
         if (route.isPresence()) {
-            throw new ProtocolException(
-                    "bad-channel", "Presence channels are not offered: " + channel);
-        }
-        if (route.isPrivate() && !authorized(channel, m.dataText("auth"))) {
-            ctx.metrics().error("unauthorized");
-            send(
-                    ctx.codec()
-                            .subscriptionError(
-                                    channel,
-                                    "AuthError",
-                                    "Invalid signature: the auth does not sign "
-                                            + socketId
-                                            + ":"
-                                            + channel
-                                            + " with the app's secret",
-                                    401));
+            String channelData = m.dataText("channel_data");
+            if (channelData == null
+                    || !authorized(
+                            socketId + ":" + channel + ":" + channelData, m.dataText("auth"))) {
+                authError(channel, socketId + ":" + channel + ":<channel_data>");
+                return;
+            }
+            member = member(channel, channelData);
+            if (member == null) {
+                return;
+            }
+        } else if (route.isPrivate() && !authorized(socketId + ":" + channel, m.dataText("auth"))) {
+            authError(channel, socketId + ":" + channel);
             return;
         }
         StreamPosition resume = resumeId(m.dataText(RESUME_FIELD));
         ChannelSubscription sub;
         synchronized (subscriptions) {
             if (subscriptions.containsKey(channel)) {
-                send(ctx.codec().subscriptionSucceeded(channel));
+                if (!route.isPresence()) {
+                    send(ctx.codec().subscriptionSucceeded(channel));
+                }
                 return;
             }
             if (subscriptions.size() >= ctx.settings().maxSubscriptions()) {
@@ -208,20 +225,303 @@ public final class PusherConnection implements OutboundQueue.Listener {
                                 + ctx.settings().maxSubscriptions()
                                 + " per connection");
             }
+            // Frames wait until subscription_succeeded (and the catch-up, or the cached event)
+            // has gone out.
             sub =
                     new ChannelSubscription(
                             this,
                             route,
-                            null,
-                            route.carriesUpdates(),
+                            member == null ? null : member.userId,
+                            true,
                             ctx.settings().queueMaxMessages());
             subscriptions.put(channel, sub);
         }
         ctx.hub().subscribe(app.id(), channel, sub);
-        send(ctx.codec().subscriptionSucceeded(channel));
+        ClusterState.Join join = null;
+        try {
+            if (member != null) {
+                join = ctx.cluster().join(app, channel, member.userId, member.userInfo, socketId);
+                if (join.outcome() == ClusterState.Join.Outcome.FULL) {
+                    forget(channel, sub);
+                    ctx.metrics().error("presence-full");
+                    send(
+                            ctx.codec()
+                                    .subscriptionError(
+                                            channel,
+                                            "LimitReached",
+                                            "The channel has its most members: "
+                                                    + app.maxPresenceMembersPerChannel(),
+                                            CloseCodes.OVER_CAPACITY));
+                    return;
+                }
+            }
+            ctx.cluster().subscribed(app, channel);
+        } catch (RuntimeException e) {
+            if (join != null) {
+                leaveQuietly(channel, member.userId);
+            }
+            forget(channel, sub);
+            ctx.metrics().error("cluster-state");
+            LOG.warn("No subscription of {} to {}: {}", socketId, channel, e.getMessage());
+            send(
+                    ctx.codec()
+                            .subscriptionError(
+                                    channel,
+                                    "ServerError",
+                                    "Redis is unavailable, try again later",
+                                    503));
+            return;
+        }
+        send(
+                join != null
+                        ? ctx.codec().presenceSubscriptionSucceeded(channel, join.members())
+                        : ctx.codec().subscriptionSucceeded(channel));
         if (route.carriesUpdates()) {
             ctx.catchUpExecutor().execute(() -> catchUp(sub, resume));
+            return;
         }
+        if (route.cache()) {
+            byte[] last = cachedQuietly(channel);
+            send(last != null ? last : ctx.codec().cacheMiss(channel));
+        }
+        sub.goLive(List.of(), null);
+    }
+
+    /** A presence member's user id and info, as its channel_data names them. */
+    private record Member(String userId, String userInfo) {}
+
+    /** The member of a signed channel_data; null, after a subscription_error, when it is bad. */
+    private Member member(String channel, String channelData) {
+        JsonNode data;
+        try {
+            data = JSON.readTree(channelData);
+        } catch (IOException e) {
+            data = null;
+        }
+        JsonNode id = data != null && data.isObject() ? data.get("user_id") : null;
+        String userId = id != null && (id.isTextual() || id.isNumber()) ? id.asText() : null;
+        if (userId == null || userId.isEmpty()) {
+            ctx.metrics().error("bad-channel-data");
+            send(
+                    ctx.codec()
+                            .subscriptionError(
+                                    channel,
+                                    "AuthError",
+                                    "channel_data must be a JSON object with a user_id",
+                                    400));
+            return null;
+        }
+        JsonNode info = data.get("user_info");
+        String userInfo = info == null || info.isNull() ? null : info.toString();
+        int size = userInfo == null ? 0 : userInfo.getBytes(StandardCharsets.UTF_8).length;
+        if (size > app.maxPresenceMemberBytes()) {
+            ctx.metrics().error("presence-member-too-big");
+            send(
+                    ctx.codec()
+                            .subscriptionError(
+                                    channel,
+                                    "LimitReached",
+                                    "user_info is "
+                                            + size
+                                            + " bytes, over the most of "
+                                            + app.maxPresenceMemberBytes(),
+                                    CloseCodes.CLIENT_RATE_LIMIT));
+            return null;
+        }
+        return new Member(userId, userInfo);
+    }
+
+    private void authError(String channel, String signed) {
+        ctx.metrics().error("unauthorized");
+        send(
+                ctx.codec()
+                        .subscriptionError(
+                                channel,
+                                "AuthError",
+                                "Invalid signature: the auth does not sign "
+                                        + signed
+                                        + " with the app's secret",
+                                401));
+    }
+
+    private byte[] cachedQuietly(String channel) {
+        try {
+            return ctx.cluster().cached(app, channel);
+        } catch (RuntimeException e) {
+            ctx.metrics().error("cluster-state");
+            return null;
+        }
+    }
+
+    /** Undoes the local half of a subscription that the cluster refused. */
+    private void forget(String channel, ChannelSubscription sub) {
+        synchronized (subscriptions) {
+            subscriptions.remove(channel, sub);
+        }
+        ctx.hub().unsubscribe(app.id(), channel, sub);
+    }
+
+    /** A subscription ended: off the hub, then off the cluster's counts and members. */
+    private void ended(String channel, ChannelSubscription sub) {
+        ctx.hub().unsubscribe(app.id(), channel, sub);
+        try {
+            ctx.cluster().unsubscribed(app, channel);
+        } catch (RuntimeException e) {
+            ctx.metrics().error("cluster-state");
+            LOG.warn(
+                    "Subscription of {} to {} not counted off: {}",
+                    socketId,
+                    channel,
+                    e.toString());
+        }
+        if (sub.userId() != null) {
+            leaveQuietly(channel, sub.userId());
+        }
+    }
+
+    private void leaveQuietly(String channel, String userId) {
+        try {
+            ctx.cluster().leave(app, channel, userId);
+        } catch (RuntimeException e) {
+            // Its heartbeat keeps the member until this instance stops, which reaps itself.
+            ctx.metrics().error("cluster-state");
+            LOG.warn("Member {} of {} not removed: {}", userId, channel, e.toString());
+        }
+    }
+
+    /**
+     * A client event: on a private or presence channel this connection is subscribed to, for the
+     * channel's other subscribers on every instance, never back to the sender.
+     */
+    private void clientEvent(PusherMessage m) throws ProtocolException {
+        if (!app.enableClientMessages()) {
+            throw new ProtocolException(
+                    "client-event",
+                    "Client events are not enabled for app "
+                            + app.id()
+                            + " (enableClientMessages)");
+        }
+        String channel = m.channel();
+        ChannelSubscription sub;
+        synchronized (subscriptions) {
+            sub = channel == null ? null : subscriptions.get(channel);
+        }
+        if (sub == null) {
+            throw new ProtocolException(
+                    "client-event", "Client event rejected: not subscribed to channel " + channel);
+        }
+        if (!sub.route().allowsClientEvents()) {
+            throw new ProtocolException(
+                    "client-event",
+                    "Client event rejected - only supported on private and presence channels,"
+                            + " not on public or encrypted ones: "
+                            + channel);
+        }
+        if (m.event().length() > MAX_EVENT_NAME_CHARS) {
+            throw new ProtocolException(
+                    "client-event",
+                    "Client event name longer than " + MAX_EVENT_NAME_CHARS + " characters");
+        }
+        if (m.rawData().getBytes(StandardCharsets.UTF_8).length > app.maxEventPayloadBytes()) {
+            throw new ProtocolException(
+                    "client-event",
+                    "Client event data over " + app.maxEventPayloadBytes() + " bytes");
+        }
+        if (clientEventsOverLimit(System.nanoTime())) {
+            ctx.metrics().error("client-event-rate-limit");
+            send(
+                    ctx.codec()
+                            .error(
+                                    CloseCodes.CLIENT_RATE_LIMIT,
+                                    "Client event rejected due to rate limit: at most "
+                                            + app.maxClientEventsPerSecond()
+                                            + " per second"));
+            return;
+        }
+        try {
+            ctx.cluster().clientEvent(app, channel, m.event(), m.rawData(), socketId, sub.userId());
+            ctx.metrics().clientEvent(sub.route().type().name().toLowerCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new ProtocolException(
+                    "cluster-state", "Client event not sent: Redis is unavailable");
+        }
+    }
+
+    private boolean clientEventsOverLimit(long now) {
+        int max = app.maxClientEventsPerSecond();
+        if (max < 0) {
+            return false;
+        }
+        if (now - clientEventWindowStart > TimeUnit.SECONDS.toNanos(1)) {
+            clientEventWindowStart = now;
+            clientEventCount = 0;
+        }
+        return ++clientEventCount > max;
+    }
+
+    /**
+     * {@code pusher:signin}: the app's signature over {@code socket_id::user::user_data} makes this
+     * connection the user's, on {@code #server-to-user-{id}}; a bad one closes it with 4009.
+     */
+    private void signin(PusherMessage m) {
+        String userData = m.dataText("user_data");
+        String userId = null;
+        if (userData != null && authorized(socketId + "::user::" + userData, m.dataText("auth"))) {
+            try {
+                JsonNode data = JSON.readTree(userData);
+                JsonNode id = data != null && data.isObject() ? data.get("id") : null;
+                if (id != null && (id.isTextual() || id.isNumber()) && !id.asText().isEmpty()) {
+                    userId = id.asText();
+                }
+            } catch (IOException e) {
+                userId = null;
+            }
+        }
+        if (userId == null || signedInUser != null) {
+            refuse(
+                    CloseCodes.UNAUTHORIZED,
+                    signedInUser != null
+                            ? "Signed in already"
+                            : "Invalid signin: the auth must sign "
+                                    + socketId
+                                    + "::user::<user_data> and user_data must hold an id",
+                    "unauthorized-signin");
+            return;
+        }
+        String channel = ChannelNames.userChannel(userId);
+        ChannelSubscription sub =
+                new ChannelSubscription(
+                        this,
+                        new ChannelRoute(channel, ChannelType.PUBLIC, false, 0, null),
+                        userId,
+                        false,
+                        ctx.settings().queueMaxMessages());
+        synchronized (subscriptions) {
+            signedInUser = userId;
+            userSubscription = sub;
+        }
+        ctx.hub().subscribe(app.id(), channel, sub);
+        send(ctx.codec().signinSuccess(userData));
+    }
+
+    /** True when the connection signed in as the user, or is the user's on a presence channel. */
+    boolean isUser(String userId) {
+        if (userId.equals(signedInUser)) {
+            return true;
+        }
+        synchronized (subscriptions) {
+            for (ChannelSubscription sub : subscriptions.values()) {
+                if (userId.equals(sub.userId())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The app ended the user's connections (terminate_connections). */
+    void terminate() {
+        refuse(CloseCodes.UNAUTHORIZED, "You got disconnected by the app.", "terminated");
     }
 
     private void catchUp(ChannelSubscription sub, StreamPosition resume) {
@@ -250,16 +550,15 @@ public final class PusherConnection implements OutboundQueue.Listener {
         }
     }
 
-    private boolean authorized(String channel, String auth) {
+    /** True when {@code auth} is {@code key:signature} of the signed text with this app's. */
+    private boolean authorized(String signed, String auth) {
         if (auth == null) {
             return false;
         }
         int colon = auth.indexOf(':');
         return colon > 0
                 && auth.substring(0, colon).equals(app.key())
-                && Signatures.matches(
-                        app.signatures().channelSignature(socketId, channel),
-                        auth.substring(colon + 1));
+                && Signatures.matches(app.signatures().sign(signed), auth.substring(colon + 1));
     }
 
     private void unsubscribe(PusherMessage m) throws ProtocolException {
@@ -272,7 +571,7 @@ public final class PusherConnection implements OutboundQueue.Listener {
             sub = subscriptions.remove(channel);
         }
         if (sub != null) {
-            ctx.hub().unsubscribe(app.id(), channel, sub);
+            ended(channel, sub);
         }
     }
 
@@ -301,11 +600,17 @@ public final class PusherConnection implements OutboundQueue.Listener {
             ctx.registry().remove(this);
         }
         Map<String, ChannelSubscription> subs;
+        ChannelSubscription user;
         synchronized (subscriptions) {
             subs = new HashMap<>(subscriptions);
             subscriptions.clear();
+            user = userSubscription;
+            userSubscription = null;
         }
-        subs.forEach((channel, sub) -> ctx.hub().unsubscribe(app.id(), channel, sub));
+        subs.forEach(this::ended);
+        if (user != null) {
+            ctx.hub().unsubscribe(app.id(), user.route().name(), user);
+        }
         OutboundQueue q = queue;
         if (q != null) {
             q.close();

@@ -27,6 +27,7 @@ public final class ApiRequests {
     private final Apps apps;
     private final SinkMetrics metrics;
     private final LongSupplier clockSeconds;
+    private final Map<String, long[]> rates = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A request that passed: its app, its body (empty for a GET) and its query parameters. */
     public record Accepted(App app, byte[] body, Map<String, String> params) {}
@@ -81,6 +82,33 @@ public final class ApiRequests {
             return null;
         }
         return new Accepted(app, body, params);
+    }
+
+    /**
+     * Counts {@code n} against an app's limit per second (-1 for none) of this instance; true when
+     * they go over it, so the request gets 429.
+     *
+     * @param kind what is counted: "events" or "reads"
+     * @param max the app's limit of that kind
+     */
+    public boolean overLimit(App app, String kind, int n, int max) {
+        if (max < 0) {
+            return false;
+        }
+        long second = clockSeconds.getAsLong();
+        long[] window = rates.computeIfAbsent(app.id() + '\n' + max, k -> new long[2]);
+        synchronized (window) {
+            if (window[0] != second) {
+                window[0] = second;
+                window[1] = 0;
+            }
+            if (window[1] + n > max) {
+                metrics.error("http-rate-limit");
+                return true;
+            }
+            window[1] += n;
+            return false;
+        }
     }
 
     private static String tooBig(int maxBodyBytes) {

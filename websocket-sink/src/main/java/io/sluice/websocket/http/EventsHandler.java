@@ -1,9 +1,9 @@
 package io.sluice.websocket.http;
 
 import io.sluice.websocket.app.App;
-import io.sluice.websocket.broker.Broker;
 import io.sluice.websocket.broker.EventEntry;
 import io.sluice.websocket.channel.ChannelNames;
+import io.sluice.websocket.cluster.ClusterChannels;
 import io.sluice.websocket.metrics.SinkMetrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,8 +27,11 @@ import java.util.Objects;
  * official server SDK publishes through this service as through Soketi.
  *
  * <p>An accepted event is published to the broker's events stream, which every instance reads, so
- * clients of all instances get it. Answers: 200 {@code {}}; 400 bad body; 401 bad signature; 404
- * unknown app; 405 not POST; 413 data over 10 KB or body too big; 503 Redis away.
+ * clients of all instances get it; a cache channel keeps it as its last event. {@code /events}
+ * takes Pusher's {@code info} ({@code subscription_count}, {@code user_count}) and answers with the
+ * channels' counts. Answers: 200 {@code {}}; 400 bad body; 401 bad signature; 404 unknown app; 405
+ * not POST; 413 data over the app's most or body too big; 429 over the app's events per second; 503
+ * Redis away.
  */
 public final class EventsHandler extends Handler.Abstract {
     static final int MAX_DATA_BYTES = 100 * 1024; // the most an app may allow per event
@@ -39,15 +42,12 @@ public final class EventsHandler extends Handler.Abstract {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ApiRequests requests;
-    private final Broker broker;
-    private final String eventsStream;
+    private final ClusterChannels cluster;
     private final SinkMetrics metrics;
 
-    public EventsHandler(
-            ApiRequests requests, Broker broker, String eventsStream, SinkMetrics metrics) {
+    public EventsHandler(ApiRequests requests, ClusterChannels cluster, SinkMetrics metrics) {
         this.requests = Objects.requireNonNull(requests, "requests");
-        this.broker = Objects.requireNonNull(broker, "broker");
-        this.eventsStream = Objects.requireNonNull(eventsStream, "eventsStream");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
@@ -70,20 +70,45 @@ public final class EventsHandler extends Handler.Abstract {
         App app = accepted.app();
         byte[] body = accepted.body();
         List<EventEntry> events;
+        List<String> info = List.of();
         try {
-            events =
-                    parts[2].equals("events")
-                            ? List.of(event(app, root(body)))
-                            : batch(app, root(body));
+            JsonNode root = root(body);
+            if (parts[2].equals("events")) {
+                events = List.of(event(app, root));
+                info = ChannelInfo.fields(root.path("info").asText(""));
+                ChannelInfo.requirePresence(events.get(0).channels(), info);
+            } else {
+                events = batch(app, root);
+            }
         } catch (BadRequest e) {
             metrics.error("http-bad-request");
             return answer(response, callback, e.status, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            metrics.error("http-bad-request");
+            return answer(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+        }
+        if (requests.overLimit(app, "events", events.size(), app.maxBackendEventsPerSecond())) {
+            return answer(
+                    response,
+                    callback,
+                    HttpStatus.TOO_MANY_REQUESTS_429,
+                    "Over the app's limit of "
+                            + app.maxBackendEventsPerSecond()
+                            + " events per second");
         }
         try {
             for (EventEntry e : events) {
-                broker.publish(eventsStream, e.toFields());
+                cluster.publish(e);
                 metrics.httpEvent();
             }
+            if (info.isEmpty()) {
+                return requests.ok(response, callback, "{}");
+            }
+            ChannelInfo channelInfo = new ChannelInfo(cluster.state());
+            return requests.ok(
+                    response,
+                    callback,
+                    channelInfo.ofEvent(app, events.get(0).channels(), info).toString());
         } catch (RuntimeException e) {
             return answer(
                     response,
@@ -91,7 +116,6 @@ public final class EventsHandler extends Handler.Abstract {
                     HttpStatus.SERVICE_UNAVAILABLE_503,
                     "Redis is unavailable: " + e.getMessage());
         }
-        return requests.ok(response, callback, "{}");
     }
 
     private boolean answer(Response response, Callback callback, int status, String message) {
@@ -148,7 +172,11 @@ public final class EventsHandler extends Handler.Abstract {
             throw new BadRequest(400, "channels must hold 1 to " + MAX_CHANNELS + " channel names");
         }
         for (String c : channels) {
-            if (!ChannelNames.isValid(c)) {
+            String bare =
+                    c.startsWith(ChannelNames.USER_CHANNEL_PREFIX)
+                            ? c.substring(ChannelNames.USER_CHANNEL_PREFIX.length())
+                            : c;
+            if (!ChannelNames.isValid(bare)) {
                 throw new BadRequest(400, "Invalid channel name: '" + c + "'");
             }
         }

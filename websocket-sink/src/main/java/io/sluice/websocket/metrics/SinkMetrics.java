@@ -76,6 +76,16 @@ public final class SinkMetrics {
         httpEvents.increment();
     }
 
+    /** A webhook request the receiver took (2xx). */
+    public void webhookSent() {
+        registry.counter("sluice.websocket.webhooks.sent").increment();
+    }
+
+    /** A client event passed on, by channel type. */
+    public void clientEvent(String channelType) {
+        registry.counter("sluice.websocket.client.events", "type", channelType).increment();
+    }
+
     /** A connection ended, with this close code. */
     public void disconnected(int code) {
         registry.counter("sluice.websocket.disconnects", "code", Integer.toString(code))

@@ -15,12 +15,14 @@ import java.util.Map;
 
 /**
  * The broker on Redis Streams: a {@link StreamReader} (XREAD BLOCK on a connection of its own)
- * pushes new entries, and a pooled {@link RedisStore} serves the rest. Its two parts are its beans:
- * starting it starts the pool, then the reader; stopping it stops the reader, then closes the pool.
+ * pushes new entries, a pooled {@link RedisStore} serves the rest, and a {@link RedisClusterState}
+ * on the same pool holds what the instances share. Its parts are its beans: starting it starts the
+ * pool, the reader, then the cluster state; stopping goes in reverse, closing the pool last.
  */
 public final class RedisBroker extends ContainerLifeCycle implements Broker {
     private final RedisStore store;
     private final StreamReader reader;
+    private final RedisClusterState cluster;
 
     /**
      * @param latestPrefix the job's latest-values hashes (redis.latest.prefix)
@@ -28,6 +30,8 @@ public final class RedisBroker extends ContainerLifeCycle implements Broker {
      * @param poolSize the most pooled connections besides the reader's
      * @param block how long one XREAD BLOCK waits
      * @param count the most entries one XREAD takes
+     * @param clusterPrefix the prefix of the cluster state's keys
+     * @param instanceTimeout how old a heartbeat makes an instance crashed
      */
     public RedisBroker(
             URI redisUrl,
@@ -35,11 +39,21 @@ public final class RedisBroker extends ContainerLifeCycle implements Broker {
             long maxLen,
             int poolSize,
             Duration block,
-            int count) {
+            int count,
+            String clusterPrefix,
+            Duration instanceTimeout) {
         store = new RedisStore(redisUrl, latestPrefix, maxLen, poolSize);
         reader = new StreamReader(redisUrl, block, count);
+        cluster = new RedisClusterState(store.client(), clusterPrefix, instanceTimeout);
         addManaged(store);
         addManaged(reader);
+        // After the pool, so it stops (and reaps itself) while the pool is still open.
+        addManaged(cluster);
+    }
+
+    @Override
+    public RedisClusterState cluster() {
+        return cluster;
     }
 
     @Override

@@ -46,6 +46,11 @@ final class RedisStore extends AbstractLifeCycle {
         this.maxLen = maxLen;
     }
 
+    /** The pooled client, which the cluster state shares. */
+    RedisClient client() {
+        return redis;
+    }
+
     static StreamPosition position(StreamEntryID id) {
         return new StreamPosition(id.getTime(), id.getSequence());
     }

@@ -71,4 +71,60 @@ public final class TestSocket extends RecordingSocket implements Session.Listene
                     "subscribed to " + ok.path("channel").asText() + ", not " + channel);
         }
     }
+
+    /** The auth of a private channel for this socket, signed with the fixture's secret. */
+    public String privateAuth(String channel) {
+        return SinkFixture.KEY
+                + ":"
+                + SinkFixture.hmacSha256Hex(SinkFixture.SECRET, socketId + ":" + channel);
+    }
+
+    /** Sends a presence subscription with channel_data signed with the fixture's secret. */
+    public void sendPresenceSubscribe(String channel, String channelData) throws Exception {
+        String auth =
+                SinkFixture.KEY
+                        + ":"
+                        + SinkFixture.hmacSha256Hex(
+                                SinkFixture.SECRET, socketId + ":" + channel + ":" + channelData);
+        send(
+                "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\""
+                        + channel
+                        + "\",\"auth\":\""
+                        + auth
+                        + "\",\"channel_data\":"
+                        + quote(channelData)
+                        + "}}");
+    }
+
+    /** Joins a presence channel as the user and returns subscription_succeeded's data.presence. */
+    public JsonNode join(String channel, String userId, String userInfoJson) throws Exception {
+        sendPresenceSubscribe(
+                channel, "{\"user_id\":\"" + userId + "\",\"user_info\":" + userInfoJson + "}");
+        JsonNode ok = nextEvent("pusher_internal:subscription_succeeded");
+        if (!channel.equals(ok.path("channel").asText())) {
+            throw new AssertionError("joined " + ok.path("channel").asText() + ", not " + channel);
+        }
+        return ok.path("data").path("presence");
+    }
+
+    /** Sends a client event with JSON data on a channel. */
+    public void trigger(String channel, String event, String dataJson) throws Exception {
+        send(
+                "{\"event\":\""
+                        + event
+                        + "\",\"channel\":\""
+                        + channel
+                        + "\",\"data\":"
+                        + dataJson
+                        + "}");
+    }
+
+    /** A JSON string literal of the text. */
+    public static String quote(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
