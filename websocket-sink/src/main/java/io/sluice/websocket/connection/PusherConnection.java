@@ -238,11 +238,16 @@ public final class PusherConnection implements OutboundQueue.Listener {
         }
         ctx.hub().subscribe(app.id(), channel, sub);
         ClusterState.Join join = null;
+        boolean counted = false;
         try {
+            // Counted first, so channel_occupied comes before member_added, as Pusher sends them.
+            ctx.cluster().subscribed(app, channel);
+            counted = true;
             if (member != null) {
                 join = ctx.cluster().join(app, channel, member.userId, member.userInfo, socketId);
                 if (join.outcome() == ClusterState.Join.Outcome.FULL) {
                     forget(channel, sub);
+                    ctx.cluster().unsubscribed(app, channel);
                     ctx.metrics().error("presence-full");
                     send(
                             ctx.codec()
@@ -255,12 +260,15 @@ public final class PusherConnection implements OutboundQueue.Listener {
                     return;
                 }
             }
-            ctx.cluster().subscribed(app, channel);
         } catch (RuntimeException e) {
-            if (join != null) {
-                leaveQuietly(channel, member.userId);
-            }
             forget(channel, sub);
+            if (counted) {
+                try {
+                    ctx.cluster().unsubscribed(app, channel);
+                } catch (RuntimeException again) {
+                    // the instance's self-reap on stop takes it off
+                }
+            }
             ctx.metrics().error("cluster-state");
             LOG.warn("No subscription of {} to {}: {}", socketId, channel, e.getMessage());
             send(
