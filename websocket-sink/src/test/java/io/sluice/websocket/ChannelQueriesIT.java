@@ -210,4 +210,24 @@ class ChannelQueriesIT {
         JsonNode ok = s.nextEvent("pusher:signin_success");
         assertThat(ok.path("data").path("user_data").asText()).isEqualTo(userData);
     }
+
+    @Test
+    void browsersMayCallTheHttpApiAcrossOrigins() throws Exception {
+        var preflight =
+                java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                SinkFixture.httpUri(
+                                                        one,
+                                                        "/apps/" + SinkFixture.APP_ID + "/events"))
+                                        .method(
+                                                "OPTIONS",
+                                                java.net.http.HttpRequest.BodyPublishers.noBody())
+                                        .header("Origin", "https://hmi.plant.example")
+                                        .header("Access-Control-Request-Method", "POST")
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue("https://hmi.plant.example");
+    }
 }

@@ -21,6 +21,7 @@ final class ChannelSubscription implements Subscriber {
     private final String userId;
     private final int maxPending;
     private volatile boolean live;
+    private volatile boolean counted;
     private ArrayDeque<OutboundFrame> pending;
 
     /**
@@ -47,6 +48,15 @@ final class ChannelSubscription implements Subscriber {
     /** The member's user id on a presence channel, else null. */
     String userId() {
         return userId;
+    }
+
+    /** Whether the cluster's subscription count holds this one, so that it is counted off once. */
+    boolean counted() {
+        return counted;
+    }
+
+    void counted(boolean counted) {
+        this.counted = counted;
     }
 
     @Override

@@ -238,47 +238,47 @@ public final class PusherConnection implements OutboundQueue.Listener {
         }
         ctx.hub().subscribe(app.id(), channel, sub);
         ClusterState.Join join = null;
-        boolean counted = false;
         try {
             // Counted first, so channel_occupied comes before member_added, as Pusher sends them.
             ctx.cluster().subscribed(app, channel);
-            counted = true;
-            if (member != null) {
-                join = ctx.cluster().join(app, channel, member.userId, member.userInfo, socketId);
-                if (join.outcome() == ClusterState.Join.Outcome.FULL) {
-                    forget(channel, sub);
-                    ctx.cluster().unsubscribed(app, channel);
-                    ctx.metrics().error("presence-full");
-                    send(
-                            ctx.codec()
-                                    .subscriptionError(
-                                            channel,
-                                            "LimitReached",
-                                            "The channel has its most members: "
-                                                    + app.maxPresenceMembersPerChannel(),
-                                            CloseCodes.OVER_CAPACITY));
-                    return;
-                }
-            }
+            sub.counted(true);
         } catch (RuntimeException e) {
-            forget(channel, sub);
-            if (counted) {
-                try {
-                    ctx.cluster().unsubscribed(app, channel);
-                } catch (RuntimeException again) {
-                    // the instance's self-reap on stop takes it off
-                }
-            }
             ctx.metrics().error("cluster-state");
-            LOG.warn("No subscription of {} to {}: {}", socketId, channel, e.getMessage());
-            send(
-                    ctx.codec()
-                            .subscriptionError(
-                                    channel,
-                                    "ServerError",
-                                    "Redis is unavailable, try again later",
-                                    503));
-            return;
+            if (member == null) {
+                // Only presence needs the cluster; updates flow without the count (channel
+                // queries and occupied webhooks miss this one).
+                LOG.warn(
+                        "Subscription of {} to {} not counted: {}",
+                        socketId,
+                        channel,
+                        e.toString());
+            } else {
+                refuseUnavailable(channel, sub, e);
+                return;
+            }
+        }
+        if (member != null) {
+            try {
+                join = ctx.cluster().join(app, channel, member.userId, member.userInfo, socketId);
+            } catch (RuntimeException e) {
+                ctx.metrics().error("cluster-state");
+                refuseUnavailable(channel, sub, e);
+                return;
+            }
+            if (join.outcome() == ClusterState.Join.Outcome.FULL) {
+                forget(channel, sub);
+                countOff(channel, sub);
+                ctx.metrics().error("presence-full");
+                send(
+                        ctx.codec()
+                                .subscriptionError(
+                                        channel,
+                                        "LimitReached",
+                                        "The channel has its most members: "
+                                                + app.maxPresenceMembersPerChannel(),
+                                        CloseCodes.OVER_CAPACITY));
+                return;
+            }
         }
         send(
                 join != null
@@ -369,21 +369,45 @@ public final class PusherConnection implements OutboundQueue.Listener {
         ctx.hub().unsubscribe(app.id(), channel, sub);
     }
 
+    /** Refuses a presence subscription the cluster state could not take: 503, as Soketi would. */
+    private void refuseUnavailable(String channel, ChannelSubscription sub, RuntimeException e) {
+        forget(channel, sub);
+        countOff(channel, sub);
+        LOG.warn("No subscription of {} to {}: {}", socketId, channel, e.toString());
+        send(
+                ctx.codec()
+                        .subscriptionError(
+                                channel,
+                                "ServerError",
+                                "Redis is unavailable, try again later",
+                                503));
+    }
+
     /** A subscription ended: off the hub, then off the cluster's counts and members. */
     private void ended(String channel, ChannelSubscription sub) {
         ctx.hub().unsubscribe(app.id(), channel, sub);
+        countOff(channel, sub);
+        if (sub.userId() != null) {
+            leaveQuietly(channel, sub.userId());
+        }
+    }
+
+    /** Takes a counted subscription off the cluster's count, once. */
+    private void countOff(String channel, ChannelSubscription sub) {
+        if (!sub.counted()) {
+            return;
+        }
+        sub.counted(false);
         try {
             ctx.cluster().unsubscribed(app, channel);
         } catch (RuntimeException e) {
+            // The instance's self-reap on stop, or its missed heartbeats, take it off.
             ctx.metrics().error("cluster-state");
             LOG.warn(
                     "Subscription of {} to {} not counted off: {}",
                     socketId,
                     channel,
                     e.toString());
-        }
-        if (sub.userId() != null) {
-            leaveQuietly(channel, sub.userId());
         }
     }
 
