@@ -94,12 +94,27 @@ await check('echo-whisper-across-instances-not-echoed', async () => {
   const a = echo(PORT1, 'a');
   const b = echo(PORT2, 'b');
   let echoed = false;
+  const errors = [];
+  for (const [who, e] of [['a', a], ['b', b]]) {
+    e.connector.pusher.connection.bind('error', (err) => errors.push(`${who}: ${JSON.stringify(err)}`));
+  }
   a.private('chat').listenForWhisper('typing', () => { echoed = true; });
-  const got = within(5000, 'the whisper', (resolve) => b.private('chat').listenForWhisper('typing', resolve));
-  await within(5000, "a's subscription", (resolve) => a.private('chat').subscribed(resolve));
-  await within(5000, "b's subscription", (resolve) => b.private('chat').subscribed(resolve));
+  let whisper;
+  const got = new Promise((resolve) => { whisper = resolve; });
+  b.private('chat').listenForWhisper('typing', (data) => whisper(data));
+  // Both callbacks before either await: Echo's subscribed() only hears a later success.
+  await Promise.all([
+    within(10000, "a's subscription", (resolve) => a.private('chat').subscribed(resolve)),
+    within(10000, "b's subscription", (resolve) => b.private('chat').subscribed(resolve)),
+  ]);
   a.private('chat').whisper('typing', { name: 'a' });
-  expectEqual(await got, { name: 'a' }, 'whisper');
+  let data;
+  try {
+    data = await within(10000, 'the whisper', (resolve) => got.then(resolve));
+  } catch (e) {
+    throw new Error(`${e.message}; connection errors: ${errors.join('; ') || 'none'}`);
+  }
+  expectEqual(data, { name: 'a' }, 'whisper');
   await wait(300);
   if (echoed) throw new Error('the whisper came back to its sender');
 });
