@@ -39,8 +39,6 @@ public final class FanoutClients implements AutoCloseable {
     static final String S_KEY = "\\\"s\\\":"; // inside the data string: \"s\":
     static final String P_KEY = "\\\"p\\\":";
     private static final String PONG = "{\"event\":\"pusher:pong\",\"data\":{}}";
-    private static final long EPOCH_MICROS = System.currentTimeMillis() * 1000;
-    private static final long NANOS = System.nanoTime();
 
     private final HttpClient http;
     private final WebSocketClient ws;
@@ -63,9 +61,12 @@ public final class FanoutClients implements AutoCloseable {
         ws.start();
     }
 
-    /** Microseconds on a clock that is the wall clock at start-up and then runs on nanoTime. */
+    /**
+     * Microseconds of CLOCK_MONOTONIC (nanoTime on Linux): the clock every process of the machine
+     * shares, so Node clients can time what this JVM publishes.
+     */
     static long micros() {
-        return EPOCH_MICROS + (System.nanoTime() - NANOS) / 1000;
+        return System.nanoTime() / 1000;
     }
 
     HttpClient http() {

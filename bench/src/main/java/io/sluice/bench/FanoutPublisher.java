@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The message is the job's live-update format (conf/samples/updates/README.md) with {@code
  * --tags} tags of typical figures and one extra field, {@code p}, the publish time in microseconds,
- * which the server passes on untouched ({@code s} carries the sequence, see {@link FanoutClients}).
+ * which the server passes on untouched, and {@code q}, the sequence, for the Node clients of {@link
+ * PusherFanoutBench} ({@code s} carries it too, see {@link FanoutClients}).
  */
 abstract class FanoutPublisher implements AutoCloseable {
     static final String APP_ID = "scada-app";
@@ -77,6 +78,8 @@ abstract class FanoutPublisher implements AutoCloseable {
     final String message(long seq) {
         return "{\"w\":1000,\"s\":"
                 + (base + 1000 * seq)
+                + ",\"q\":"
+                + seq
                 + ",\"p\":"
                 + FanoutClients.micros()
                 + ",\"t\":"

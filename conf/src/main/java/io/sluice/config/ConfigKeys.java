@@ -122,6 +122,7 @@ public final class ConfigKeys {
     public static final String WEBSOCKET_THREADS_MAX = "websocket.threads.max";
     public static final String WEBSOCKET_THREADS_MIN = "websocket.threads.min";
     public static final String WEBSOCKET_CATCHUP_THREADS = "websocket.catchup.threads";
+    public static final String WEBSOCKET_FANOUT_THREADS = "websocket.fanout.threads";
     public static final String WEBSOCKET_REDIS_POOL_SIZE = "websocket.redis.pool.size";
     public static final String WEBSOCKET_CLUSTER_PREFIX = "websocket.cluster.prefix";
     public static final String WEBSOCKET_INSTANCE_TIMEOUT_MS = "websocket.instance.timeout.ms";

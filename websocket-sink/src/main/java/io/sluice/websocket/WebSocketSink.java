@@ -5,6 +5,7 @@ import io.sluice.config.SluiceConfig;
 import io.sluice.websocket.broker.Broker;
 import io.sluice.websocket.broker.StreamPosition;
 import io.sluice.websocket.channel.Broadcaster;
+import io.sluice.websocket.channel.FanoutLanes;
 import io.sluice.websocket.channel.Hub;
 import io.sluice.websocket.connection.ConnectionContext;
 import io.sluice.websocket.connection.ConnectionRegistry;
@@ -71,7 +72,8 @@ public final class WebSocketSink extends ContainerLifeCycle {
 
     private final WebSocketSinkSettings settings;
     private final SinkMetrics metrics = new SinkMetrics();
-    private final Hub hub = new Hub();
+    private final FanoutLanes lanes;
+    private final Hub hub;
     private final Broker broker;
     private final ConnectionRegistry registry;
     private final Server server;
@@ -97,6 +99,8 @@ public final class WebSocketSink extends ContainerLifeCycle {
             boolean dashboard) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.broker = Objects.requireNonNull(broker, "broker");
+        lanes = new FanoutLanes(settings.fanoutThreads());
+        hub = new Hub(lanes);
         // A fixed pool with a FIFO queue, as a LifeCycle: stopping it shuts the executor down.
         ExecutorThreadPool catchUpThreads =
                 new ExecutorThreadPool(settings.catchUpThreads(), settings.catchUpThreads());
@@ -130,6 +134,7 @@ public final class WebSocketSink extends ContainerLifeCycle {
         // webhooks go first, so they still send what the broker's cluster state reports on its
         // stop.
         server.addBean(webhooks, true);
+        server.addBean(lanes, true); // before the broker, whose reader publishes onto them
         server.addBean(broker, true);
         server.addBean(catchUpThreads, true);
         server.addBean(activityCheck, true);

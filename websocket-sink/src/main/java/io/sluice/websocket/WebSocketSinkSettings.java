@@ -40,6 +40,7 @@ import java.util.Set;
  * @param maxThreads websocket.threads.max, the server's thread pool
  * @param minThreads websocket.threads.min, at most maxThreads
  * @param catchUpThreads websocket.catchup.threads
+ * @param fanoutThreads websocket.fanout.threads; 0 in the file means one per core
  * @param redisPoolSize websocket.redis.pool.size
  * @param clusterPrefix websocket.cluster.prefix
  * @param instanceTimeout websocket.instance.timeout.ms
@@ -76,6 +77,7 @@ public record WebSocketSinkSettings(
         int maxThreads,
         int minThreads,
         int catchUpThreads,
+        int fanoutThreads,
         int redisPoolSize,
         String clusterPrefix,
         Duration instanceTimeout,
@@ -178,6 +180,7 @@ public record WebSocketSinkSettings(
                 maxThreads,
                 minThreads,
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_CATCHUP_THREADS),
+                fanoutThreads(config),
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_REDIS_POOL_SIZE),
                 nonBlank(config, ConfigKeys.WEBSOCKET_CLUSTER_PREFIX),
                 Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBSOCKET_INSTANCE_TIMEOUT_MS)),
@@ -187,6 +190,11 @@ public record WebSocketSinkSettings(
                 config.getPositiveInt(ConfigKeys.WEBHOOK_QUEUE_MAX),
                 nonNegative(config, ConfigKeys.WEBHOOK_RETRIES),
                 Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBHOOK_TIMEOUT_MS)));
+    }
+
+    private static int fanoutThreads(SluiceConfig config) {
+        int v = nonNegative(config, ConfigKeys.WEBSOCKET_FANOUT_THREADS);
+        return v == 0 ? Runtime.getRuntime().availableProcessors() : v;
     }
 
     private static int port(SluiceConfig config, String key) {

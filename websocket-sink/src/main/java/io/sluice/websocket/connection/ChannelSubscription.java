@@ -22,6 +22,10 @@ final class ChannelSubscription implements Subscriber {
     private final int maxPending;
     private volatile boolean live;
     private volatile boolean counted;
+
+    /** The last stream entry the catch-up covered: a live frame up to it came late, and goes. */
+    private volatile StreamPosition coveredUpTo;
+
     private ArrayDeque<OutboundFrame> pending;
 
     /**
@@ -80,6 +84,12 @@ final class ChannelSubscription implements Subscriber {
                 }
             }
         }
+        StreamPosition covered = coveredUpTo;
+        if (covered != null
+                && frame.streamId() != null
+                && frame.streamId().compareTo(covered) <= 0) {
+            return; // read by the stream reader before the catch-up, delivered after it
+        }
         connection.enqueue(frame);
     }
 
@@ -95,6 +105,7 @@ final class ChannelSubscription implements Subscriber {
                 }
             }
             pending = null;
+            coveredUpTo = upTo;
             live = true;
         }
     }
