@@ -4,7 +4,7 @@
 # Usage: bench/pusher-fanout.sh [--connections 1000,5000,10000] [--rounds 3] [--duration 20]
 #                               [--rate 10] [--channels 10] [--bytes 200] [--workers 2]
 #                               [--modes soketi-http,sluice-http,sluice-redis]
-#                               [--server-jvm "-Xmx512m -XX:+UseG1GC"] [--server.KEY VALUE]...
+#                               [--server-jvm "JVM options"] [--server.KEY VALUE]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 hard=$(ulimit -Hn)
@@ -30,5 +30,6 @@ mvn -B -q -pl bench,websocket-sink -am install -DskipTests
 mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
 mvn -B -q -pl websocket-sink dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile=../bench/target/websocket-sink.classpath
+# websocket-sink runs with the JVM options its launcher gives it (a later --server-jvm wins).
 exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/bench.classpath)" io.sluice.bench.PusherFanoutBench \
-  --server-classpath "$PWD/websocket-sink/target/classes:$(cat bench/target/websocket-sink.classpath)" "$@"
+  --server-jvm "$(grep -v '^#' websocket-sink/bin/jvm.options | xargs)" --server-classpath "$PWD/websocket-sink/target/classes:$(cat bench/target/websocket-sink.classpath)" "$@"

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * and heap are its alone. Its standard error goes to a log file.
  */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private final String name;
     private final Process process;
@@ -47,8 +47,11 @@ final class ServerProcess implements AutoCloseable {
         command.add(classpath);
         command.add(mainClass);
         command.addAll(args);
-        Process process =
-                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log)).start();
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log));
+        // as websocket-sink/bin/websocket-sink runs it: two malloc arenas, not one per thread
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        Process process = pb.start();
         BufferedReader out =
                 new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -99,11 +102,21 @@ final class ServerProcess implements AutoCloseable {
      */
     long heapAfterGc() throws IOException, InterruptedException {
         jcmd("GC.run");
-        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
-        if (!m.find()) {
+        String info = jcmd("GC.heap_info");
+        // G1 prints one "used" for the heap; Serial and Parallel one per generation. Metaspace,
+        // printed after them, is not heap.
+        int metaspace = info.indexOf("Metaspace");
+        Matcher m = HEAP_USED.matcher(metaspace < 0 ? info : info.substring(0, metaspace));
+        long used = 0;
+        boolean found = false;
+        while (m.find()) {
+            used += Long.parseLong(m.group(1));
+            found = true;
+        }
+        if (!found) {
             throw new IOException("no 'used NK' in jcmd GC.heap_info of " + name);
         }
-        return Long.parseLong(m.group(1)) * 1024;
+        return used * 1024;
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {
