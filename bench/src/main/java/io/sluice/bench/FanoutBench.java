@@ -12,11 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Issue 4's benchmark: websocket-sink's fan-out of live updates to K subscribed connections,
@@ -55,23 +53,6 @@ public final class FanoutBench {
         }
     }
 
-    /** One round's figures. */
-    record Result(
-            double connectSeconds,
-            double delivered,
-            long lost,
-            long faults,
-            double p50Ms,
-            double p99Ms,
-            double maxMs,
-            double serverUs,
-            double kernelShare,
-            double loadUs,
-            double redisUs,
-            double busy,
-            double heapPerConn,
-            double lateMs) {}
-
     private final Map<String, String> flags;
     private final double rate;
     private final int duration;
@@ -102,16 +83,11 @@ public final class FanoutBench {
     }
 
     private void run() throws Exception {
-        int[] ks =
-                Arrays.stream(flags.getOrDefault("connections", "1000,5000,10000").split(","))
-                        .mapToInt(s -> Integer.parseInt(s.trim()))
-                        .toArray();
+        int[] ks = BenchFlags.ints(flags, "connections", "1000,5000,10000");
         int rounds = Integer.parseInt(flags.getOrDefault("rounds", "3"));
         int tags = Integer.parseInt(flags.getOrDefault("tags", "4"));
         List<Mode> modes =
-                Arrays.stream(
-                                flags.getOrDefault("modes", "sluice-redis,sluice-http,bare")
-                                        .split(","))
+                BenchFlags.list(flags, "modes", "sluice-redis,sluice-http,bare").stream()
                         .map(Mode::of)
                         .toList();
         String serverClasspath = flags.get("server-classpath");
@@ -120,14 +96,7 @@ public final class FanoutBench {
                     "--server-classpath: websocket-sink's runtime classpath (the script sets it)");
         }
         String heap = flags.getOrDefault("server-heap", "2g");
-        Path target =
-                Path.of(
-                                FanoutBench.class
-                                        .getProtectionDomain()
-                                        .getCodeSource()
-                                        .getLocation()
-                                        .toURI())
-                        .getParent();
+        Path target = ServerProcess.benchTarget();
         List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseG1GC");
 
         try (ServicesProcess redis = ServicesProcess.start("512m", "redis")) {
@@ -165,47 +134,15 @@ public final class FanoutBench {
             List<String> jvm)
             throws Exception {
         String redisUrl = redis.address(ConfigKeys.REDIS_URL);
-        redisPid =
-                ProcessHandle.of(redis.pid()).stream()
-                        .flatMap(ProcessHandle::descendants)
-                        .filter(p -> p.info().command().orElse("").contains("redis-server"))
-                        .mapToLong(ProcessHandle::pid)
-                        .findFirst()
-                        .orElse(-1);
+        redisPid = redis.redisServerPid();
         int sluicePort = ServerProcess.freePort();
-        List<String> sluiceArgs =
-                new ArrayList<>(
-                        List.of(
-                                "--host",
-                                "127.0.0.1",
-                                "--port",
-                                Integer.toString(sluicePort),
-                                "--redis-url",
-                                redisUrl,
-                                "--app-id",
-                                FanoutPublisher.APP_ID,
-                                "--app-key",
-                                FanoutPublisher.APP_KEY,
-                                "--app-secret",
-                                FanoutPublisher.APP_SECRET,
-                                "--max-connections",
-                                "100000"));
-        // --server.KEY VALUE: a key of conf/sluice.properties for websocket-sink, to see what it
-        // costs
-        flags.forEach(
-                (k, v) -> {
-                    if (k.startsWith("server.")) {
-                        sluiceArgs.add("--" + k.substring("server.".length()) + "=" + v);
-                    }
-                });
         sluice =
-                ServerProcess.start(
-                        "websocket-sink",
+                ServerProcess.webSocketSink(
+                        sluicePort,
+                        redisUrl,
                         jvm,
                         serverClasspath,
-                        "io.sluice.websocket.WebSocketSinkCommand",
-                        sluiceArgs,
-                        "websocket-sink:",
+                        flags,
                         target.resolve("fanout-websocket-sink.log").toFile());
         int barePort = ServerProcess.freePort();
         bare =
@@ -283,16 +220,16 @@ public final class FanoutBench {
                 "load: K connections over %d channels, %s messages/s per connection for %d s a round, frames of ~%d bytes (%d tags); client %s; open files: %s%n",
                 groups, fmt(rate), duration, frameBytes, tags, clientLabel, openFileLimit());
 
-        Map<Mode, Map<Integer, List<Result>>> results = new EnumMap<>(Mode.class);
+        Map<Mode, Map<Integer, List<FanoutRound>>> results = new EnumMap<>(Mode.class);
         for (int k : ks) {
             for (Mode mode : modes) {
-                Result w = round(mode, targets.get(mode), k, Math.max(5, duration / 2));
+                FanoutRound w = round(mode, targets.get(mode), k, Math.max(5, duration / 2));
                 System.out.printf("warm-up  %s  (not counted)%n", line(mode, k, w));
             }
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < modes.size(); i++) {
                     Mode mode = modes.get((r + i) % modes.size()); // take turns at going first
-                    Result res = round(mode, targets.get(mode), k, duration);
+                    FanoutRound res = round(mode, targets.get(mode), k, duration);
                     results.computeIfAbsent(mode, m -> new java.util.LinkedHashMap<>())
                             .computeIfAbsent(k, x -> new ArrayList<>())
                             .add(res);
@@ -304,7 +241,7 @@ public final class FanoutBench {
     }
 
     /** One round: connect K, probe, heap, publish at the rate, wait for the last, close. */
-    private Result round(Mode mode, FanoutClients.Target target, int k, int seconds)
+    private FanoutRound round(Mode mode, FanoutClients.Target target, int k, int seconds)
             throws Exception {
         ServerProcess server = mode == Mode.BARE ? bare : sluice;
         FanoutPublisher publisher = publishers.get(mode);
@@ -363,7 +300,7 @@ public final class FanoutBench {
                         round.unexpected.sum(),
                         round.firstFailure);
             }
-            return new Result(
+            return new FanoutRound(
                     connectSeconds,
                     delivered / ((t1 - t0) / 1e9),
                     round.lost(),
@@ -377,7 +314,8 @@ public final class FanoutBench {
                     mode == Mode.BARE ? Double.NaN : redisCpu * per,
                     busy,
                     (double) (heapK - heap0) / k,
-                    late / 1e6);
+                    late / 1e6,
+                    Double.NaN);
         } finally {
             round.closeAll(Duration.ofSeconds(30));
             Thread.sleep(1000); // let the server finish its side of the closes before the next heap
@@ -389,64 +327,50 @@ public final class FanoutBench {
         return redisPid < 0 ? Double.NaN : ProcCpu.processSeconds(redisPid);
     }
 
-    private String line(Mode mode, int k, Result r) {
+    private String line(Mode mode, int k, FanoutRound r) {
         return String.format(
                 "%-12s K=%,-7d %,9.0f msg/s  lost %d  p50 %6.2f ms  p99 %6.2f ms  max %6.1f ms  "
                         + "server %5.2f us/msg (%2.0f%% kernel)  load gen %5.2f us/msg  busy %3.0f%%  heap %5.2f KB/conn  (connect %.1f s%s)",
                 mode.label,
                 k,
-                r.delivered,
-                r.lost,
-                r.p50Ms,
-                r.p99Ms,
-                r.maxMs,
-                r.serverUs,
-                100 * r.kernelShare,
-                r.loadUs,
-                100 * r.busy,
-                r.heapPerConn / 1024,
-                r.connectSeconds,
-                Double.isNaN(r.redisUs) ? "" : String.format(", redis %.2f us/msg", r.redisUs));
+                r.delivered(),
+                r.lost(),
+                r.p50Ms(),
+                r.p99Ms(),
+                r.maxMs(),
+                r.serverUs(),
+                100 * r.kernelShare(),
+                r.loadUs(),
+                100 * r.busy(),
+                r.heapPerConn() / 1024,
+                r.connectSeconds(),
+                Double.isNaN(r.redisUs()) ? "" : String.format(", redis %.2f us/msg", r.redisUs()));
     }
 
-    private void report(int[] ks, List<Mode> modes, Map<Mode, Map<Integer, List<Result>>> results) {
-        Map<Mode, Map<Integer, Result>> medians = new EnumMap<>(Mode.class);
+    private void report(
+            int[] ks, List<Mode> modes, Map<Mode, Map<Integer, List<FanoutRound>>> results) {
+        Map<Mode, Map<Integer, FanoutRound>> medians = new EnumMap<>(Mode.class);
         for (int k : ks) {
             for (Mode mode : modes) {
-                List<Result> rs = results.get(mode).get(k);
-                Result m =
-                        new Result(
-                                median(rs, Result::connectSeconds),
-                                median(rs, Result::delivered),
-                                rs.stream().mapToLong(Result::lost).sum(),
-                                rs.stream().mapToLong(Result::faults).sum(),
-                                median(rs, Result::p50Ms),
-                                median(rs, Result::p99Ms),
-                                median(rs, Result::maxMs),
-                                median(rs, Result::serverUs),
-                                median(rs, Result::kernelShare),
-                                median(rs, Result::loadUs),
-                                median(rs, Result::redisUs),
-                                median(rs, Result::busy),
-                                median(rs, Result::heapPerConn),
-                                median(rs, Result::lateMs));
+                List<FanoutRound> rs = results.get(mode).get(k);
+                FanoutRound m = FanoutRound.median(rs);
                 medians.computeIfAbsent(mode, x -> new java.util.LinkedHashMap<>()).put(k, m);
                 System.out.printf("median   %s%n", line(mode, k, m));
             }
         }
         if (modes.contains(Mode.BARE)) {
             for (int k : ks) {
-                Result b = medians.get(Mode.BARE).get(k);
+                FanoutRound b = medians.get(Mode.BARE).get(k);
                 for (Mode mode : modes) {
                     if (mode != Mode.BARE) {
-                        Result s = medians.get(mode).get(k);
+                        FanoutRound s = medians.get(mode).get(k);
                         System.out.printf(
                                 "ratio    %-12s / bare  K=%,-7d CPU us/msg %5.2f   p99 %5.2f   heap/conn %5.2f%n",
                                 mode.label,
                                 k,
-                                s.serverUs / b.serverUs,
-                                s.p99Ms / b.p99Ms,
-                                s.heapPerConn / b.heapPerConn);
+                                s.serverUs() / b.serverUs(),
+                                s.p99Ms() / b.p99Ms(),
+                                s.heapPerConn() / b.heapPerConn());
                     }
                 }
             }
@@ -456,55 +380,51 @@ public final class FanoutBench {
                 if (mode == Mode.BARE) {
                     continue;
                 }
-                Result s = medians.get(mode).get(k);
+                FanoutRound s = medians.get(mode).get(k);
                 System.out.printf(
                         "target   %-12s K=%,-7d CPU %5.2f us/msg (<= 3) %-4s  p99 %6.2f ms (< 15 at 5,000 x 10/s) %-4s  "
                                 + "heap %5.2f KB/conn (<= 8) %-4s  lost %d faults %d %s%n",
                         mode.label,
                         k,
-                        s.serverUs,
-                        ok(s.serverUs <= 3),
-                        s.p99Ms,
-                        ok(s.p99Ms < 15),
-                        s.heapPerConn / 1024,
-                        ok(s.heapPerConn <= 8 * 1024),
-                        s.lost,
-                        s.faults,
-                        ok(s.lost == 0 && s.faults == 0));
+                        s.serverUs(),
+                        ok(s.serverUs() <= 3),
+                        s.p99Ms(),
+                        ok(s.p99Ms() < 15),
+                        s.heapPerConn() / 1024,
+                        ok(s.heapPerConn() <= 8 * 1024),
+                        s.lost(),
+                        s.faults(),
+                        ok(s.lost() == 0 && s.faults() == 0));
             }
         }
         System.out.println(
                 "reference Soketi, K=5,000 x 10 msg/s (issue 4): ~8 us of CPU per delivered message, p50 30 ms, p99 61 ms");
         for (int k : ks) {
             for (Mode mode : modes) {
-                Result r = medians.get(mode).get(k);
+                FanoutRound r = medians.get(mode).get(k);
                 double accounted =
-                        r.serverUs + r.loadUs + (Double.isNaN(r.redisUs) ? 0 : r.redisUs);
-                if (r.busy >= 0.85) {
+                        r.serverUs() + r.loadUs() + (Double.isNaN(r.redisUs()) ? 0 : r.redisUs());
+                if (r.busy() >= 0.85) {
                     System.out.printf(
                             "note     %s K=%,d: the machine was %.0f%% busy (%d cores), the load generator %.0f%% of the CPU "
                                     + "accounted for, the server %.0f%%: %s%n",
                             mode.label,
                             k,
-                            100 * r.busy,
+                            100 * r.busy(),
                             cores,
-                            100 * r.loadUs / accounted,
-                            100 * r.serverUs / accounted,
-                            r.loadUs > r.serverUs
+                            100 * r.loadUs() / accounted,
+                            100 * r.serverUs() / accounted,
+                            r.loadUs() > r.serverUs()
                                     ? "the load generator, not the server, is the bottleneck"
                                     : "the server is the bottleneck");
                 }
-                if (r.lateMs > 100) {
+                if (r.lateMs() > 100) {
                     System.out.printf(
                             "note     %s K=%,d: the publisher fell behind its schedule by up to %.1f ms (median)%n",
-                            mode.label, k, r.lateMs);
+                            mode.label, k, r.lateMs());
                 }
             }
         }
-    }
-
-    private static double median(List<Result> rs, ToDoubleFunction<Result> f) {
-        return Medians.of(rs.stream().mapToDouble(f).toArray());
     }
 
     private static String ok(boolean met) {

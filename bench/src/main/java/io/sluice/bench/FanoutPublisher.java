@@ -128,18 +128,45 @@ abstract class FanoutPublisher implements AutoCloseable {
      * evenly spread; returns how late the latest send was against its schedule, in nanoseconds.
      */
     long run(int groups, int messages, double rate) throws Exception {
-        long total = (long) groups * messages;
-        double interval = 1e9 / (rate * groups);
+        return onSchedule(
+                (long) groups * messages,
+                rate * groups,
+                i -> publish((int) (i % groups), i / groups));
+    }
+
+    /**
+     * Publishes {@code messages} per group at {@code rate} a second, every group's message of a
+     * sequence at once, as a window's end flushes them all in the job; returns how late the latest
+     * burst was against its schedule, in nanoseconds.
+     */
+    long runBursts(int groups, int messages, double rate) throws Exception {
+        return onSchedule(
+                messages,
+                rate,
+                seq -> {
+                    for (int g = 0; g < groups; g++) {
+                        publish(g, seq);
+                    }
+                });
+    }
+
+    /** One scheduled send. */
+    private interface Tick {
+        void send(long i) throws Exception;
+    }
+
+    private long onSchedule(long ticks, double perSecond, Tick tick) throws Exception {
+        double interval = 1e9 / perSecond;
         long start = System.nanoTime();
         long late = 0;
-        for (long i = 0; i < total; i++) {
+        for (long i = 0; i < ticks; i++) {
             long due = start + (long) (i * interval);
             long now;
             while ((now = System.nanoTime()) < due) {
                 LockSupport.parkNanos(due - now);
             }
             late = Math.max(late, now - due);
-            publish((int) (i % groups), i / groups);
+            tick.send(i);
         }
         if (!drain()) {
             throw new IllegalStateException("some publishes were refused");

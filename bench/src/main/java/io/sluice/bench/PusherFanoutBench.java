@@ -8,16 +8,17 @@ import org.HdrHistogram.Histogram;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -63,24 +64,6 @@ public final class PusherFanoutBench {
         }
     }
 
-    /** One round's figures. */
-    record Result(
-            double connectSeconds,
-            double delivered,
-            long lost,
-            long faults,
-            double p50Ms,
-            double p99Ms,
-            double maxMs,
-            double serverUs,
-            double kernelShare,
-            double loadUs,
-            double redisUs,
-            double busy,
-            double rssMb,
-            double heapPerConnKb,
-            double lateMs) {}
-
     private final Map<String, String> flags;
     private final int duration;
     private final int rate;
@@ -89,30 +72,25 @@ public final class PusherFanoutBench {
     private final int workers;
     private final Path node;
     private final Path target;
+    private final File nodeLog;
     private final int cores = Runtime.getRuntime().availableProcessors();
     private ServerProcess sluice;
-    private SoketiProcess soketi;
+    private ServerProcess soketi;
     private FanoutPublisher.Redis redisPublisher;
     private final Map<Mode, Integer> ports = new EnumMap<>(Mode.class);
     private long redisPid = -1;
     private long sluiceIdleHeap;
 
-    private PusherFanoutBench(Map<String, String> flags) throws Exception {
+    private PusherFanoutBench(Map<String, String> flags) {
         this.flags = flags;
         duration = Integer.parseInt(flags.getOrDefault("duration", "20"));
         rate = Integer.parseInt(flags.getOrDefault("rate", "10"));
         channels = Integer.parseInt(flags.getOrDefault("channels", "10"));
         bytes = Integer.parseInt(flags.getOrDefault("bytes", "200"));
         workers = Integer.parseInt(flags.getOrDefault("workers", "2"));
-        target =
-                Path.of(
-                                PusherFanoutBench.class
-                                        .getProtectionDomain()
-                                        .getCodeSource()
-                                        .getLocation()
-                                        .toURI())
-                        .getParent();
+        target = ServerProcess.benchTarget();
         node = target.getParent().resolve("node");
+        nodeLog = target.resolve("pusher-fanout-node.log").toFile();
     }
 
     public static void main(String[] args) throws Exception {
@@ -120,15 +98,10 @@ public final class PusherFanoutBench {
     }
 
     private void run() throws Exception {
-        int[] ks =
-                Arrays.stream(flags.getOrDefault("connections", "1000,5000,10000").split(","))
-                        .mapToInt(s -> Integer.parseInt(s.trim()))
-                        .toArray();
+        int[] ks = BenchFlags.ints(flags, "connections", "1000,5000,10000");
         int rounds = Integer.parseInt(flags.getOrDefault("rounds", "3"));
         List<Mode> modes =
-                Arrays.stream(
-                                flags.getOrDefault("modes", "soketi-http,sluice-http,sluice-redis")
-                                        .split(","))
+                BenchFlags.list(flags, "modes", "soketi-http,sluice-http,sluice-redis").stream()
                         .map(Mode::of)
                         .toList();
         try (ServicesProcess redis = ServicesProcess.start("512m", "redis")) {
@@ -151,13 +124,8 @@ public final class PusherFanoutBench {
 
     private void startServers(ServicesProcess redis, List<Mode> modes) throws Exception {
         String redisUrl = redis.address(ConfigKeys.REDIS_URL);
-        redisPid =
-                ProcessHandle.of(redis.pid()).stream()
-                        .flatMap(ProcessHandle::descendants)
-                        .filter(p -> p.info().command().orElse("").contains("redis-server"))
-                        .mapToLong(ProcessHandle::pid)
-                        .findFirst()
-                        .orElse(-1);
+        redisPid = redis.redisServerPid();
+        String serverJvm = flags.get("server-jvm");
         if (modes.stream().anyMatch(Mode::sluice)) {
             String classpath = flags.get("server-classpath");
             if (classpath == null) {
@@ -165,40 +133,19 @@ public final class PusherFanoutBench {
                         "--server-classpath: websocket-sink's runtime classpath (the script sets"
                                 + " it)");
             }
+            if (serverJvm == null) {
+                throw new IllegalArgumentException(
+                        "--server-jvm: websocket-sink's JVM options (the script passes"
+                                + " websocket-sink/bin/jvm.options)");
+            }
             int port = ServerProcess.freePort();
-            List<String> args =
-                    new ArrayList<>(
-                            List.of(
-                                    "--host",
-                                    "127.0.0.1",
-                                    "--port",
-                                    Integer.toString(port),
-                                    "--redis-url",
-                                    redisUrl,
-                                    "--app-id",
-                                    FanoutPublisher.APP_ID,
-                                    "--app-key",
-                                    FanoutPublisher.APP_KEY,
-                                    "--app-secret",
-                                    FanoutPublisher.APP_SECRET,
-                                    "--max-connections",
-                                    "100000"));
-            flags.forEach(
-                    (k, v) -> {
-                        if (k.startsWith("server.")) {
-                            args.add("--" + k.substring("server.".length()) + "=" + v);
-                        }
-                    });
-            List<String> jvm =
-                    List.of(flags.getOrDefault("server-jvm", "-Xmx512m -XX:+UseG1GC").split(" "));
             sluice =
-                    ServerProcess.start(
-                            "websocket-sink",
-                            jvm,
+                    ServerProcess.webSocketSink(
+                            port,
+                            redisUrl,
+                            List.of(serverJvm.split(" ")),
                             classpath,
-                            "io.sluice.websocket.WebSocketSinkCommand",
-                            args,
-                            "websocket-sink:",
+                            flags,
                             target.resolve("pusher-fanout-websocket-sink.log").toFile());
             ports.put(Mode.SLUICE_HTTP, port);
             ports.put(Mode.SLUICE_REDIS, port);
@@ -222,13 +169,7 @@ public final class PusherFanoutBench {
         }
         System.out.printf(
                 "servers: %s%s; Redis pid %d; %d cores%n",
-                sluice == null
-                        ? ""
-                        : "websocket-sink pid "
-                                + sluice.pid()
-                                + " ("
-                                + flags.getOrDefault("server-jvm", "-Xmx512m -XX:+UseG1GC")
-                                + ")",
+                sluice == null ? "" : "websocket-sink pid " + sluice.pid() + " (" + serverJvm + ")",
                 soketi == null
                         ? ""
                         : (sluice == null ? "" : ", ") + "Soketi 1.6.1 pid " + soketi.pid(),
@@ -242,16 +183,16 @@ public final class PusherFanoutBench {
     }
 
     private void measure(int[] ks, int rounds, List<Mode> modes) throws Exception {
-        Map<Mode, Map<Integer, List<Result>>> results = new EnumMap<>(Mode.class);
+        Map<Mode, Map<Integer, List<FanoutRound>>> results = new EnumMap<>(Mode.class);
         for (int k : ks) {
             for (Mode m : modes) {
-                Result warm = round(m, k, Math.max(5, duration / 2));
+                FanoutRound warm = round(m, k, Math.max(5, duration / 2));
                 System.out.printf("warm-up  %s%n", line(m, k, warm));
             }
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < modes.size(); i++) {
                     Mode m = modes.get((i + r) % modes.size());
-                    Result res = round(m, k, duration);
+                    FanoutRound res = round(m, k, duration);
                     results.computeIfAbsent(m, x -> new java.util.TreeMap<>())
                             .computeIfAbsent(k, x -> new ArrayList<>())
                             .add(res);
@@ -266,13 +207,12 @@ public final class PusherFanoutBench {
         return m == Mode.SLUICE_REDIS ? FanoutPublisher.channel(i) : "bench-" + i;
     }
 
-    private Result round(Mode m, int k, int seconds) throws Exception {
+    private FanoutRound round(Mode m, int k, int seconds) throws Exception {
         int port = ports.get(m);
         String channelList =
                 IntStream.range(0, channels)
                         .mapToObj(i -> channel(m, i))
                         .collect(Collectors.joining(","));
-        File log = target.resolve("pusher-fanout-node.log").toFile();
         List<NodeProcess> ws = new ArrayList<>();
         try {
             long t0 = System.nanoTime();
@@ -295,7 +235,7 @@ public final class PusherFanoutBench {
                                         Integer.toString(from),
                                         "--count",
                                         Integer.toString(to - from)),
-                                log));
+                                nodeLog));
             }
             for (NodeProcess w : ws) {
                 w.read(); // ready
@@ -308,9 +248,7 @@ public final class PusherFanoutBench {
             }
             probe(m, port, channelList, ws);
             double heapPerConn =
-                    m.sluice()
-                            ? (sluice.heapAfterGc() - sluiceIdleHeap) / (double) k / 1024
-                            : Double.NaN;
+                    m.sluice() ? (sluice.heapAfterGc() - sluiceIdleHeap) / (double) k : Double.NaN;
             long server = m.sluice() ? sluice.pid() : soketi.pid();
             double[] cpu0 = ProcCpu.userSystemSeconds(server);
             double load0 = ws.stream().mapToDouble(NodeProcess::cpuSeconds).sum();
@@ -339,13 +277,13 @@ public final class PusherFanoutBench {
                 double before =
                         ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos()
                                 / 1e9;
-                lateMs = publishBursts(messages) / 1e6;
+                lateMs = redisPublisher.runBursts(channels, messages, rate) / 1e6;
                 publisherCpu =
                         ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos()
                                         / 1e9
                                 - before;
             } else {
-                try (NodeProcess publisher = publisher(port, channelList, seconds, false, log)) {
+                try (NodeProcess publisher = publisher(port, channelList, seconds, false)) {
                     JsonNode done = publisher.read();
                     lateMs = done.get("lateMs").asDouble();
                     startUs = done.get("startUs").asLong();
@@ -380,7 +318,7 @@ public final class PusherFanoutBench {
             }
             double serverCpu = (cpu1[0] - cpu0[0]) + (cpu1[1] - cpu0[1]);
             double seconds1 = Math.max(1e-6, (last - startUs) / 1e6);
-            return new Result(
+            return new FanoutRound(
                     connect,
                     distinct / seconds1,
                     expected - distinct,
@@ -393,9 +331,9 @@ public final class PusherFanoutBench {
                     distinct == 0 ? Double.NaN : (load1 - load0 + publisherCpu) * 1e6 / distinct,
                     distinct == 0 ? Double.NaN : (redis1 - redis0) * 1e6 / distinct,
                     ProcCpu.busyShare(machine0, machine1),
-                    rss.get() / 1e6,
                     heapPerConn,
-                    lateMs);
+                    lateMs,
+                    rss.get() / 1e6);
         } finally {
             for (NodeProcess w : ws) {
                 try {
@@ -411,30 +349,8 @@ public final class PusherFanoutBench {
         }
     }
 
-    /**
-     * The job's path as the job writes it: every 1/rate seconds, one XADD per channel group at
-     * once, as the window's end flushes them all; returns the latest burst's delay in nanoseconds.
-     */
-    private long publishBursts(int messages) {
-        long period = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        long late = 0;
-        for (int q = 0; q < messages; q++) {
-            long due = start + q * period;
-            long now;
-            while ((now = System.nanoTime()) < due) {
-                java.util.concurrent.locks.LockSupport.parkNanos(due - now);
-            }
-            late = Math.max(late, now - due);
-            for (int g = 0; g < channels; g++) {
-                redisPublisher.publish(g, q);
-            }
-        }
-        return late;
-    }
-
-    private NodeProcess publisher(
-            int port, String channelList, int seconds, boolean probe, File log) throws IOException {
+    private NodeProcess publisher(int port, String channelList, int seconds, boolean probe)
+            throws IOException {
         return NodeProcess.start(
                 "publisher",
                 node.resolve("sdk-publisher.mjs"),
@@ -459,7 +375,7 @@ public final class PusherFanoutBench {
                         Integer.toString(bytes),
                         "--probe",
                         Boolean.toString(probe)),
-                log);
+                nodeLog);
     }
 
     /** Sends the probe (q = -1) every half second until every client has had one. */
@@ -468,39 +384,33 @@ public final class PusherFanoutBench {
         for (NodeProcess w : ws) {
             w.send(Map.of("cmd", "probe"));
         }
-        File log = target.resolve("pusher-fanout-node.log").toFile();
-        List<NodeProcess> waiting = new ArrayList<>(ws);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        var pending = new java.util.concurrent.ConcurrentLinkedQueue<NodeProcess>();
-        List<Thread> readers = new ArrayList<>();
-        for (NodeProcess w : waiting) {
-            Thread t =
-                    new Thread(
-                            () -> {
+        // Each worker answers once all its clients have had the probe.
+        CompletableFuture<Void> probed =
+                CompletableFuture.runAsync(
+                        () -> {
+                            for (NodeProcess w : ws) {
                                 try {
                                     w.read();
-                                    pending.add(w);
                                 } catch (IOException e) {
-                                    // counted as not probed; the deadline fails the round
+                                    throw new UncheckedIOException(e);
                                 }
-                            });
-            t.setDaemon(true);
-            t.start();
-            readers.add(t);
-        }
-        while (pending.size() < ws.size()) {
+                            }
+                        });
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!probed.isDone()) {
             if (System.nanoTime() > deadline) {
                 throw new IOException(m.label + ": the probe did not reach every client in 60 s");
             }
             if (m == Mode.SLUICE_REDIS) {
                 redisPublisher.probe(channels);
             } else {
-                try (NodeProcess p = publisher(port, channelList, 0, true, log)) {
+                try (NodeProcess p = publisher(port, channelList, 0, true)) {
                     p.read();
                 }
             }
             Thread.sleep(500);
         }
+        probed.join(); // a worker's failure fails the round
     }
 
     /** Reports, once every client has all, or nothing more came for 10 s. */
@@ -528,7 +438,7 @@ public final class PusherFanoutBench {
         }
     }
 
-    private static String line(Mode m, int k, Result r) {
+    private static String line(Mode m, int k, FanoutRound r) {
         return String.format(
                 Locale.ROOT,
                 "%-12s K=%-6s %8.0f msg/s  lost %d  p50 %7.2f ms  p99 %7.2f ms  max %7.1f ms"
@@ -536,68 +446,46 @@ public final class PusherFanoutBench {
                         + "  RSS %4.0f MB%s  (connect %.1f s%s, publisher late %.0f ms)",
                 m.label,
                 String.format(Locale.ROOT, "%,d", k),
-                r.delivered,
-                r.lost,
-                r.p50Ms,
-                r.p99Ms,
-                r.maxMs,
-                r.serverUs,
-                r.kernelShare * 100,
-                r.loadUs,
-                r.busy * 100,
-                r.rssMb,
-                Double.isNaN(r.heapPerConnKb)
+                r.delivered(),
+                r.lost(),
+                r.p50Ms(),
+                r.p99Ms(),
+                r.maxMs(),
+                r.serverUs(),
+                r.kernelShare() * 100,
+                r.loadUs(),
+                r.busy() * 100,
+                r.rssMb(),
+                Double.isNaN(r.heapPerConn())
                         ? ""
-                        : String.format(Locale.ROOT, "  heap %.2f KB/conn", r.heapPerConnKb),
-                r.connectSeconds,
+                        : String.format(Locale.ROOT, "  heap %.2f KB/conn", r.heapPerConn() / 1024),
+                r.connectSeconds(),
                 m == Mode.SLUICE_REDIS
-                        ? String.format(Locale.ROOT, ", redis %.2f us/msg", r.redisUs)
+                        ? String.format(Locale.ROOT, ", redis %.2f us/msg", r.redisUs())
                         : "",
-                r.lateMs);
+                r.lateMs());
     }
 
-    private static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
-        return Medians.of(rs.stream().mapToDouble(f).toArray());
-    }
-
-    private static Result median(List<Result> rs) {
-        return new Result(
-                median(rs, Result::connectSeconds),
-                median(rs, Result::delivered),
-                rs.stream().mapToLong(Result::lost).sum(),
-                rs.stream().mapToLong(Result::faults).sum(),
-                median(rs, Result::p50Ms),
-                median(rs, Result::p99Ms),
-                median(rs, Result::maxMs),
-                median(rs, Result::serverUs),
-                median(rs, Result::kernelShare),
-                median(rs, Result::loadUs),
-                median(rs, Result::redisUs),
-                median(rs, Result::busy),
-                median(rs, Result::rssMb),
-                median(rs, Result::heapPerConnKb),
-                median(rs, Result::lateMs));
-    }
-
-    private void report(int[] ks, List<Mode> modes, Map<Mode, Map<Integer, List<Result>>> results)
+    private void report(
+            int[] ks, List<Mode> modes, Map<Mode, Map<Integer, List<FanoutRound>>> results)
             throws IOException {
         StringBuilder out = new StringBuilder();
-        Map<Mode, Map<Integer, Result>> medians = new EnumMap<>(Mode.class);
+        Map<Mode, Map<Integer, FanoutRound>> medians = new EnumMap<>(Mode.class);
         for (int k : ks) {
             for (Mode m : modes) {
-                Result r = median(results.get(m).get(k));
+                FanoutRound r = FanoutRound.median(results.get(m).get(k));
                 medians.computeIfAbsent(m, x -> new java.util.TreeMap<>()).put(k, r);
                 out.append("median   ").append(line(m, k, r)).append('\n');
             }
         }
         if (modes.contains(Mode.SOKETI_HTTP)) {
             for (int k : ks) {
-                Result s = medians.get(Mode.SOKETI_HTTP).get(k);
+                FanoutRound s = medians.get(Mode.SOKETI_HTTP).get(k);
                 for (Mode m : modes) {
                     if (!m.sluice()) {
                         continue;
                     }
-                    Result r = medians.get(m).get(k);
+                    FanoutRound r = medians.get(m).get(k);
                     out.append(
                             String.format(
                                     Locale.ROOT,
@@ -606,29 +494,29 @@ public final class PusherFanoutBench {
                                             + "  delivered %5.2f  lost %d vs %d%n",
                                     m.label,
                                     String.format(Locale.ROOT, "%,d", k),
-                                    r.serverUs / s.serverUs,
-                                    r.serverUs / s.serverUs <= 0.5 ? "met" : "MISS",
-                                    r.p99Ms / s.p99Ms,
-                                    r.p99Ms / s.p99Ms <= 0.5 ? "met" : "MISS",
-                                    r.rssMb / s.rssMb,
-                                    r.rssMb <= s.rssMb ? "met" : "MISS",
-                                    r.delivered / s.delivered,
-                                    r.lost,
-                                    s.lost));
+                                    r.serverUs() / s.serverUs(),
+                                    r.serverUs() / s.serverUs() <= 0.5 ? "met" : "MISS",
+                                    r.p99Ms() / s.p99Ms(),
+                                    r.p99Ms() / s.p99Ms() <= 0.5 ? "met" : "MISS",
+                                    r.rssMb() / s.rssMb(),
+                                    r.rssMb() <= s.rssMb() ? "met" : "MISS",
+                                    r.delivered() / s.delivered(),
+                                    r.lost(),
+                                    s.lost()));
                 }
             }
         }
         for (Mode m : modes) {
             for (int k : ks) {
-                Result r = medians.get(m).get(k);
-                if (r.busy >= 0.85) {
+                FanoutRound r = medians.get(m).get(k);
+                if (r.busy() >= 0.85) {
                     out.append(
                             String.format(
                                     Locale.ROOT,
                                     "note     %s K=%,d: the machine was %.0f%% busy (%d cores)%n",
                                     m.label,
                                     k,
-                                    r.busy * 100,
+                                    r.busy() * 100,
                                     cores));
                 }
             }

@@ -61,6 +61,15 @@ public final class ServicesProcess implements AutoCloseable {
         return value;
     }
 
+    /** The PID of the redis-server it runs, to read its CPU time; -1 when it runs none. */
+    public long redisServerPid() {
+        return process.descendants()
+                .filter(p -> p.info().command().orElse("").contains("redis-server"))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElse(-1);
+    }
+
     /** The process id, to read its CPU time from /proc. */
     public long pid() {
         return process.pid();

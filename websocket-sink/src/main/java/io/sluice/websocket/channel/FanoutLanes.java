@@ -1,6 +1,8 @@
 package io.sluice.websocket.channel;
 
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * holds the backlog.
  */
 public final class FanoutLanes extends AbstractLifeCycle {
+    private static final Logger LOG = LoggerFactory.getLogger(FanoutLanes.class);
     private static final int QUEUE_TASKS = 4096;
 
     private final int lanes;
@@ -115,8 +118,7 @@ public final class FanoutLanes extends AbstractLifeCycle {
                         task.run();
                     } catch (RuntimeException e) {
                         // a subscriber's failure is its connection's: the lane goes on
-                        org.slf4j.LoggerFactory.getLogger(FanoutLanes.class)
-                                .warn("A delivery failed on {}", getName(), e);
+                        LOG.warn("A delivery failed on {}", getName(), e);
                     }
                 }
             } catch (InterruptedException e) {

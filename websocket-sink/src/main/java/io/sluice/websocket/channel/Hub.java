@@ -28,7 +28,6 @@ public final class Hub {
     /** A channel's subscribers, a set per lane. */
     private static final class Lanes {
         private final Set<Subscriber>[] sets;
-        private volatile int size;
 
         @SuppressWarnings("unchecked")
         Lanes(int n) {
@@ -36,6 +35,14 @@ public final class Hub {
             for (int i = 0; i < n; i++) {
                 sets[i] = ConcurrentHashMap.newKeySet();
             }
+        }
+
+        int size() {
+            int n = 0;
+            for (Set<Subscriber> set : sets) {
+                n += set.size();
+            }
+            return n;
         }
     }
 
@@ -53,9 +60,6 @@ public final class Hub {
                         (name, l) -> {
                             Lanes c = l != null ? l : new Lanes(lanes.lanes());
                             added[0] = c.sets[lane].add(subscriber);
-                            if (added[0]) {
-                                c.size++;
-                            }
                             return c;
                         });
         if (added[0]) {
@@ -73,10 +77,7 @@ public final class Hub {
                         channel,
                         (name, c) -> {
                             removed[0] = c.sets[lane].remove(subscriber);
-                            if (removed[0]) {
-                                c.size--;
-                            }
-                            return c.size == 0 ? null : c;
+                            return c.size() == 0 ? null : c;
                         });
         if (removed[0]) {
             subscriptions.decrementAndGet();
@@ -144,7 +145,7 @@ public final class Hub {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         Map<String, Lanes> channels = apps.get(appId);
         if (channels != null) {
-            channels.forEach((name, c) -> counts.put(name, c.size));
+            channels.forEach((name, c) -> counts.put(name, c.size()));
         }
         return counts;
     }

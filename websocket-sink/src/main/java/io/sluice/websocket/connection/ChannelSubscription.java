@@ -23,8 +23,11 @@ final class ChannelSubscription implements Subscriber {
     private volatile boolean live;
     private volatile boolean counted;
 
-    /** The last stream entry the catch-up covered: a live frame up to it came late, and goes. */
-    private volatile StreamPosition coveredUpTo;
+    /**
+     * The last stream entry the catch-up covered, or null: a frame up to it, waiting or late, is
+     * not sent again. Written before {@code live}, read after it.
+     */
+    private StreamPosition coveredUpTo;
 
     private ArrayDeque<OutboundFrame> pending;
 
@@ -84,13 +87,9 @@ final class ChannelSubscription implements Subscriber {
                 }
             }
         }
-        StreamPosition covered = coveredUpTo;
-        if (covered != null
-                && frame.streamId() != null
-                && frame.streamId().compareTo(covered) <= 0) {
-            return; // read by the stream reader before the catch-up, delivered after it
+        if (!covered(frame)) { // read by the stream reader before the catch-up, delivered after
+            connection.enqueue(frame);
         }
-        connection.enqueue(frame);
     }
 
     /** Sends the catch-up, then the frames that came meanwhile and are newer than {@code upTo}. */
@@ -99,14 +98,20 @@ final class ChannelSubscription implements Subscriber {
             connection.enqueue(f);
         }
         synchronized (this) {
+            coveredUpTo = upTo;
             for (OutboundFrame f : pending) {
-                if (upTo == null || f.streamId() == null || f.streamId().compareTo(upTo) > 0) {
+                if (!covered(f)) {
                     connection.enqueue(f);
                 }
             }
             pending = null;
-            coveredUpTo = upTo;
             live = true;
         }
+    }
+
+    /** True when the catch-up already sent the entry this frame was made of. */
+    private boolean covered(OutboundFrame frame) {
+        StreamPosition upTo = coveredUpTo;
+        return upTo != null && frame.streamId() != null && frame.streamId().compareTo(upTo) <= 0;
     }
 }

@@ -243,25 +243,19 @@ public final class PusherConnection implements OutboundQueue.Listener {
             ctx.cluster().subscribed(app, channel);
             sub.counted(true);
         } catch (RuntimeException e) {
-            ctx.metrics().error("cluster-state");
-            if (member == null) {
-                // Only presence needs the cluster; updates flow without the count (channel
-                // queries and occupied webhooks miss this one).
-                LOG.warn(
-                        "Subscription of {} to {} not counted: {}",
-                        socketId,
-                        channel,
-                        e.toString());
-            } else {
+            if (member != null) {
                 refuseUnavailable(channel, sub, e);
                 return;
             }
+            // Only presence needs the cluster; updates flow without the count (channel queries
+            // and occupied webhooks miss this one).
+            ctx.metrics().error("cluster-state");
+            LOG.warn("Subscription of {} to {} not counted: {}", socketId, channel, e.toString());
         }
         if (member != null) {
             try {
                 join = ctx.cluster().join(app, channel, member.userId, member.userInfo, socketId);
             } catch (RuntimeException e) {
-                ctx.metrics().error("cluster-state");
                 refuseUnavailable(channel, sub, e);
                 return;
             }
@@ -371,6 +365,7 @@ public final class PusherConnection implements OutboundQueue.Listener {
 
     /** Refuses a presence subscription the cluster state could not take: 503, as Soketi would. */
     private void refuseUnavailable(String channel, ChannelSubscription sub, RuntimeException e) {
+        ctx.metrics().error("cluster-state");
         forget(channel, sub);
         countOff(channel, sub);
         LOG.warn("No subscription of {} to {}: {}", socketId, channel, e.toString());

@@ -39,6 +39,17 @@ class FanoutLanesTest {
         }
     }
 
+    /** n recorders with socket ids prefix0, prefix1, ..., subscribed to the app's channel. */
+    private List<Recorder> subscribed(int n, String prefix, String channel) {
+        List<Recorder> recorders = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Recorder r = new Recorder(prefix + i);
+            recorders.add(r);
+            hub.subscribe("app", channel, r);
+        }
+        return recorders;
+    }
+
     @AfterEach
     void stop() throws Exception {
         lanes.stop();
@@ -48,12 +59,7 @@ class FanoutLanesTest {
     void eachSubscriberGetsEveryFrameInOrderOnOneThreadWhileTheLanesShareTheWork()
             throws Exception {
         lanes.start();
-        List<Recorder> recorders = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            Recorder r = new Recorder("1000." + i);
-            recorders.add(r);
-            hub.subscribe("app", "ch", r);
-        }
+        List<Recorder> recorders = subscribed(60, "1000.", "ch");
         for (int n = 0; n < 500; n++) {
             hub.publish(
                     "app",
@@ -77,12 +83,7 @@ class FanoutLanesTest {
     @Test
     void theSenderOfAClientEventIsSkippedOnEveryLane() throws Exception {
         lanes.start();
-        List<Recorder> recorders = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            Recorder r = new Recorder("2000." + i);
-            recorders.add(r);
-            hub.subscribe("app", "private-chat", r);
-        }
+        List<Recorder> recorders = subscribed(12, "2000.", "private-chat");
         for (Recorder sender : recorders) {
             hub.publish(
                     "app",
