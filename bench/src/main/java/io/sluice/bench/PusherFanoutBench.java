@@ -64,12 +64,28 @@ public final class PusherFanoutBench {
         }
     }
 
+    /** What else a round has beside its K readers: nothing, slow consumers, or a connect flood. */
+    enum Disturbance {
+        CALM,
+        SLOW,
+        FLOOD;
+
+        final String label = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A round's figures, and the disturbing clients' own report (null in a calm round). */
+    private record Outcome(FanoutRound round, JsonNode disturbed) {}
+
+    private static final String HEAVY_CHANNEL = "bench-heavy";
+
     private final Map<String, String> flags;
     private final int duration;
     private final int rate;
     private final int channels;
     private final int bytes;
     private final int workers;
+    private final int slowCount;
+    private final int floodRate;
     private final Path node;
     private final Path target;
     private final File nodeLog;
@@ -91,6 +107,8 @@ public final class PusherFanoutBench {
         target = ServerProcess.benchTarget();
         node = target.getParent().resolve("node");
         nodeLog = target.resolve("pusher-fanout-node.log").toFile();
+        slowCount = Integer.parseInt(flags.getOrDefault("slow", "500"));
+        floodRate = Integer.parseInt(flags.getOrDefault("flood-rate", "2000"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -107,7 +125,16 @@ public final class PusherFanoutBench {
         try (ServicesProcess redis = ServicesProcess.start("512m", "redis")) {
             try {
                 startServers(redis, modes);
-                measure(ks, rounds, modes);
+                List<Disturbance> disturbances =
+                        BenchFlags.list(flags, "disturb", "").stream()
+                                .filter(d -> !d.isBlank())
+                                .map(d -> Disturbance.valueOf(d.trim().toUpperCase(Locale.ROOT)))
+                                .toList();
+                if (disturbances.isEmpty()) {
+                    measure(ks, rounds, modes);
+                } else {
+                    measureDisturbed(ks, rounds, modes, disturbances);
+                }
             } finally {
                 if (redisPublisher != null) {
                     redisPublisher.close();
@@ -186,13 +213,13 @@ public final class PusherFanoutBench {
         Map<Mode, Map<Integer, List<FanoutRound>>> results = new EnumMap<>(Mode.class);
         for (int k : ks) {
             for (Mode m : modes) {
-                FanoutRound warm = round(m, k, Math.max(5, duration / 2));
+                FanoutRound warm = round(m, k, Math.max(5, duration / 2), Disturbance.CALM).round();
                 System.out.printf("warm-up  %s%n", line(m, k, warm));
             }
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < modes.size(); i++) {
                     Mode m = modes.get((i + r) % modes.size());
-                    FanoutRound res = round(m, k, duration);
+                    FanoutRound res = round(m, k, duration, Disturbance.CALM).round();
                     results.computeIfAbsent(m, x -> new java.util.TreeMap<>())
                             .computeIfAbsent(k, x -> new ArrayList<>())
                             .add(res);
@@ -207,13 +234,118 @@ public final class PusherFanoutBench {
         return m == Mode.SLUICE_REDIS ? FanoutPublisher.channel(i) : "bench-" + i;
     }
 
-    private FanoutRound round(Mode m, int k, int seconds) throws Exception {
+    /**
+     * The disturbed view: at each K and for each way, rounds of a calm run and then each
+     * disturbance, alternating the ways; the readers' p99 under each disturbance as a ratio to the
+     * calm rounds' of the same way.
+     */
+    private void measureDisturbed(
+            int[] ks, int rounds, List<Mode> modes, List<Disturbance> disturbances)
+            throws Exception {
+        List<Disturbance> kinds = new ArrayList<>(List.of(Disturbance.CALM));
+        kinds.addAll(disturbances);
+        StringBuilder out = new StringBuilder();
+        for (int k : ks) {
+            // Each way sees every kind once first: a server that has run for a while has
+            // compiled its connect and slow-client paths too.
+            for (Mode m : modes) {
+                for (Disturbance d : kinds) {
+                    Outcome o = round(m, k, 5, d);
+                    System.out.printf("warm-up  %-5s %s%n", d.label, line(m, k, o.round()));
+                }
+            }
+            Map<Mode, Map<Disturbance, List<FanoutRound>>> results = new EnumMap<>(Mode.class);
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < modes.size(); i++) {
+                    Mode m = modes.get((i + r) % modes.size());
+                    for (Disturbance d : kinds) {
+                        Outcome o = round(m, k, duration, d);
+                        results.computeIfAbsent(m, x -> new EnumMap<>(Disturbance.class))
+                                .computeIfAbsent(d, x -> new ArrayList<>())
+                                .add(o.round());
+                        System.out.printf(
+                                "round %d  %-5s %s%s%n",
+                                r + 1,
+                                d.label,
+                                line(m, k, o.round()),
+                                o.disturbed() == null ? "" : "  " + o.disturbed());
+                    }
+                }
+            }
+            for (Mode m : modes) {
+                FanoutRound calm = FanoutRound.median(results.get(m).get(Disturbance.CALM));
+                for (Disturbance d : kinds) {
+                    FanoutRound r = FanoutRound.median(results.get(m).get(d));
+                    out.append(String.format("median   %-5s %s%n", d.label, line(m, k, r)));
+                    if (d != Disturbance.CALM) {
+                        double ratio = r.p99Ms() / calm.p99Ms();
+                        out.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "ratio    %-12s K=%-6s %s / calm  p99 %.2f / %.2f ms = %.2f"
+                                                + " (< 2 %s)  lost %d%n",
+                                        m.label,
+                                        String.format(Locale.ROOT, "%,d", k),
+                                        d.label,
+                                        r.p99Ms(),
+                                        calm.p99Ms(),
+                                        ratio,
+                                        ratio < 2 ? "met" : "MISS",
+                                        r.lost()));
+                    }
+                }
+            }
+        }
+        System.out.print(out);
+        Files.writeString(target.resolve("pusher-fanout-disturbed.txt"), out.toString());
+    }
+
+    /**
+     * Starts the disturbing clients of d, and for slow ones the heavy publisher that fills them.
+     */
+    private List<NodeProcess> disturb(Disturbance d, int port, int seconds) throws IOException {
+        String url = "ws://127.0.0.1:" + port + "/app/" + FanoutPublisher.APP_KEY;
+        List<String> common = List.of("--url", url, "--channel", HEAVY_CHANNEL);
+        List<String> args = new ArrayList<>(common);
+        if (d == Disturbance.SLOW) {
+            args.addAll(List.of("--role", "slow", "--count", Integer.toString(slowCount)));
+        } else {
+            args.addAll(
+                    List.of(
+                            "--role",
+                            "flood",
+                            "--rate",
+                            Integer.toString(floodRate),
+                            "--duration",
+                            Integer.toString(seconds)));
+        }
+        NodeProcess clients =
+                NodeProcess.start(d.label, node.resolve("disturbing-clients.mjs"), args, nodeLog);
+        clients.read(); // ready
+        if (d != Disturbance.SLOW) {
+            return List.of(clients);
+        }
+        // Pusher's largest events (10 KB less the envelope), so the slow ones' buffers fill in
+        // seconds: what the kernel holds, then websocket.queue.max.messages frames.
+        NodeProcess heavy =
+                publisher(
+                        port,
+                        HEAVY_CHANNEL,
+                        seconds,
+                        false,
+                        Integer.parseInt(flags.getOrDefault("slow-rate", "50")),
+                        Integer.parseInt(flags.getOrDefault("slow-bytes", "9000")));
+        return List.of(clients, heavy);
+    }
+
+    private Outcome round(Mode m, int k, int seconds, Disturbance d) throws Exception {
         int port = ports.get(m);
         String channelList =
                 IntStream.range(0, channels)
                         .mapToObj(i -> channel(m, i))
                         .collect(Collectors.joining(","));
         List<NodeProcess> ws = new ArrayList<>();
+        List<NodeProcess> disturbers = List.of();
         try {
             long t0 = System.nanoTime();
             for (int w = 0; w < workers; w++) {
@@ -270,6 +402,7 @@ public final class PusherFanoutBench {
                             "rss-sampler");
             sampler.setDaemon(true);
             sampler.start();
+            disturbers = d == Disturbance.CALM ? List.of() : disturb(d, port, seconds);
             long startUs = FanoutClients.micros();
             double publisherCpu = 0;
             double lateMs;
@@ -283,7 +416,8 @@ public final class PusherFanoutBench {
                                         / 1e9
                                 - before;
             } else {
-                try (NodeProcess publisher = publisher(port, channelList, seconds, false)) {
+                try (NodeProcess publisher =
+                        publisher(port, channelList, seconds, false, rate, bytes)) {
                     JsonNode done = publisher.read();
                     lateMs = done.get("lateMs").asDouble();
                     startUs = done.get("startUs").asLong();
@@ -297,6 +431,11 @@ public final class PusherFanoutBench {
             long expected = (long) k * messages;
             JsonNode[] reports = drain(ws, expected);
             sampler.interrupt();
+            JsonNode disturbed = null;
+            if (!disturbers.isEmpty()) {
+                disturbers.get(0).send(Map.of("cmd", "report"));
+                disturbed = disturbers.get(0).read();
+            }
             double[] cpu1 = ProcCpu.userSystemSeconds(server);
             double load1 = ws.stream().mapToDouble(NodeProcess::cpuSeconds).sum();
             double redis1 = redisPid > 0 ? ProcCpu.processSeconds(redisPid) : 0;
@@ -318,23 +457,30 @@ public final class PusherFanoutBench {
             }
             double serverCpu = (cpu1[0] - cpu0[0]) + (cpu1[1] - cpu0[1]);
             double seconds1 = Math.max(1e-6, (last - startUs) / 1e6);
-            return new FanoutRound(
-                    connect,
-                    distinct / seconds1,
-                    expected - distinct,
-                    faults,
-                    latency.getValueAtPercentile(50) / 1000.0,
-                    latency.getValueAtPercentile(99) / 1000.0,
-                    latency.getMaxValue() / 1000.0,
-                    distinct == 0 ? Double.NaN : serverCpu * 1e6 / distinct,
-                    serverCpu == 0 ? 0 : (cpu1[1] - cpu0[1]) / serverCpu,
-                    distinct == 0 ? Double.NaN : (load1 - load0 + publisherCpu) * 1e6 / distinct,
-                    distinct == 0 ? Double.NaN : (redis1 - redis0) * 1e6 / distinct,
-                    ProcCpu.busyShare(machine0, machine1),
-                    heapPerConn,
-                    lateMs,
-                    rss.get() / 1e6);
+            return new Outcome(
+                    new FanoutRound(
+                            connect,
+                            distinct / seconds1,
+                            expected - distinct,
+                            faults,
+                            latency.getValueAtPercentile(50) / 1000.0,
+                            latency.getValueAtPercentile(99) / 1000.0,
+                            latency.getMaxValue() / 1000.0,
+                            distinct == 0 ? Double.NaN : serverCpu * 1e6 / distinct,
+                            serverCpu == 0 ? 0 : (cpu1[1] - cpu0[1]) / serverCpu,
+                            distinct == 0
+                                    ? Double.NaN
+                                    : (load1 - load0 + publisherCpu) * 1e6 / distinct,
+                            distinct == 0 ? Double.NaN : (redis1 - redis0) * 1e6 / distinct,
+                            ProcCpu.busyShare(machine0, machine1),
+                            heapPerConn,
+                            lateMs,
+                            rss.get() / 1e6),
+                    disturbed);
         } finally {
+            for (NodeProcess p : disturbers) {
+                p.close();
+            }
             for (NodeProcess w : ws) {
                 try {
                     w.send(Map.of("cmd", "close"));
@@ -349,7 +495,8 @@ public final class PusherFanoutBench {
         }
     }
 
-    private NodeProcess publisher(int port, String channelList, int seconds, boolean probe)
+    private NodeProcess publisher(
+            int port, String channelList, int seconds, boolean probe, int rate, int bytes)
             throws IOException {
         return NodeProcess.start(
                 "publisher",
@@ -404,7 +551,7 @@ public final class PusherFanoutBench {
             if (m == Mode.SLUICE_REDIS) {
                 redisPublisher.probe(channels);
             } else {
-                try (NodeProcess p = publisher(port, channelList, 0, true)) {
+                try (NodeProcess p = publisher(port, channelList, 0, true, rate, bytes)) {
                     p.read();
                 }
             }

@@ -109,6 +109,7 @@ public final class ConfigKeys {
     public static final String WEBSOCKET_EVENT = "websocket.event";
     public static final String WEBSOCKET_ACTIVITY_TIMEOUT_S = "websocket.activity.timeout.s";
     public static final String WEBSOCKET_PONG_TIMEOUT_MS = "websocket.pong.timeout.ms";
+    public static final String WEBSOCKET_CLOSE_GRACE_MS = "websocket.close.grace.ms";
     public static final String WEBSOCKET_MAX_MESSAGE_BYTES = "websocket.max.message.bytes";
     public static final String WEBSOCKET_MAX_CONNECTIONS = "websocket.max.connections";
     public static final String WEBSOCKET_MAX_SUBSCRIPTIONS = "websocket.max.subscriptions";

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param event websocket.event
  * @param activityTimeoutSeconds websocket.activity.timeout.s
  * @param pongTimeout websocket.pong.timeout.ms
+ * @param closeGrace websocket.close.grace.ms
  * @param maxMessageBytes websocket.max.message.bytes
  * @param maxConnections websocket.max.connections
  * @param maxSubscriptions websocket.max.subscriptions
@@ -65,6 +66,7 @@ public record WebSocketSinkSettings(
         String event,
         int activityTimeoutSeconds,
         Duration pongTimeout,
+        Duration closeGrace,
         int maxMessageBytes,
         int maxConnections,
         int maxSubscriptions,
@@ -168,6 +170,7 @@ public record WebSocketSinkSettings(
                 nonBlank(config, ConfigKeys.WEBSOCKET_EVENT),
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_ACTIVITY_TIMEOUT_S),
                 Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBSOCKET_PONG_TIMEOUT_MS)),
+                Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBSOCKET_CLOSE_GRACE_MS)),
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_MAX_MESSAGE_BYTES),
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_MAX_CONNECTIONS),
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_MAX_SUBSCRIPTIONS),

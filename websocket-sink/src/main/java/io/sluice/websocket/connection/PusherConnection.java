@@ -44,9 +44,6 @@ public final class PusherConnection implements OutboundQueue.Listener {
     /** The extension field of pusher:subscribe's data: the last stream id a resuming client saw. */
     public static final String RESUME_FIELD = "last_id";
 
-    /** How long a close may wait for the client before the connection is dropped. */
-    static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
-
     /** The longest client event name, as the HTTP API's. */
     static final int MAX_EVENT_NAME_CHARS = 200;
 
@@ -646,12 +643,13 @@ public final class PusherConnection implements OutboundQueue.Listener {
 
     /**
      * Pings a client that has been quiet for the activity timeout; closes one that did not answer;
-     * drops one whose close has not gone through in {@link #CLOSE_GRACE_NANOS} (its close frame
-     * waits behind writes it does not read), so its slot is free again.
+     * drops one whose close has not gone through in websocket.close.grace.ms (its close frame waits
+     * behind writes it has not read: a stalled tab that reads again within it still learns 4100),
+     * so its slot is free again.
      */
     void checkActivity(long now) {
         if (closing) {
-            if (!closed && now - closingSinceNanos > CLOSE_GRACE_NANOS) {
+            if (!closed && now - closingSinceNanos > ctx.settings().closeGrace().toNanos()) {
                 Transport t = transport;
                 if (t != null) {
                     t.abort();

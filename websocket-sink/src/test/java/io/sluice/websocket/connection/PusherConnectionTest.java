@@ -30,8 +30,10 @@ class PusherConnectionTest {
     private final MemoryBroker broker = new MemoryBroker(100);
     private final RecordingTransport transport = new RecordingTransport();
 
+    private WebSocketSinkSettings settings;
+
     private PusherConnection open() {
-        WebSocketSinkSettings settings =
+        settings =
                 TestContexts.settings(
                         Map.of("websocket.queue.max.messages", Integer.toString(QUEUE_MAX)));
         ConnectionContext ctx =
@@ -116,10 +118,10 @@ class PusherConnectionTest {
         connection.closeWith(4100, "Over capacity");
         assertThat(transport.closes).containsExactly(4100);
 
-        connection.checkActivity(System.nanoTime());
-        assertThat(transport.aborted).isFalse();
         connection.checkActivity(
-                System.nanoTime() + PusherConnection.CLOSE_GRACE_NANOS + 1_000_000);
+                System.nanoTime() + settings.closeGrace().toNanos() - 1_000_000_000);
+        assertThat(transport.aborted).isFalse();
+        connection.checkActivity(System.nanoTime() + settings.closeGrace().toNanos() + 1_000_000);
         assertThat(transport.aborted).isTrue();
     }
 }
