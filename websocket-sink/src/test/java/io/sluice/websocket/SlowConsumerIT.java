@@ -28,6 +28,9 @@ class SlowConsumerIT {
     private static final String CHANNEL = "scada-data." + GROUP;
     private static final int QUEUE_MAX = 16;
 
+    /** Short, so the drop after a close nobody reads is seen quickly (the default is 30 s). */
+    private static final int CLOSE_GRACE_MS = 2000;
+
     /** About 8 KB per update, so a few thousand fill the TCP buffers between server and client. */
     private static final int PAD = 8000;
 
@@ -45,7 +48,11 @@ class SlowConsumerIT {
 
     @BeforeEach
     void start() throws Exception {
-        sink = fixture.start(Map.of("websocket.queue.max.messages", Integer.toString(QUEUE_MAX)));
+        sink =
+                fixture.start(
+                        Map.of(
+                                "websocket.queue.max.messages", Integer.toString(QUEUE_MAX),
+                                "websocket.close.grace.ms", Integer.toString(CLOSE_GRACE_MS)));
     }
 
     private StreamEntryID publish(String tag) {
@@ -195,7 +202,8 @@ class SlowConsumerIT {
                 .isEqualTo(1.0);
 
         // the client never reads its close frame; the server drops it after the grace all the same
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.connections() == 1);
+        await().atMost(Duration.ofMillis(CLOSE_GRACE_MS + 8000))
+                .until(() -> sink.connections() == 1);
         assertThat(slow.isStalled()).isTrue();
         assertThat(normal.isOpen()).isTrue();
     }
