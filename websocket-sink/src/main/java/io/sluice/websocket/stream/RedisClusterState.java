@@ -40,85 +40,89 @@ import java.util.concurrent.TimeUnit;
 public final class RedisClusterState extends AbstractLifeCycle implements ClusterState {
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterState.class);
 
-    private static final String COUNT =
-            """
-            local n = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[3])
-            if n <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]); n = 0 end
-            local m = redis.call('HINCRBY', KEYS[2], ARGV[2], ARGV[3])
-            if m <= 0 then redis.call('HDEL', KEYS[2], ARGV[2]) end
-            return n
-            """;
+    private static final RedisScript COUNT =
+            new RedisScript(
+                    """
+                    local n = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[3])
+                    if n <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]); n = 0 end
+                    local m = redis.call('HINCRBY', KEYS[2], ARGV[2], ARGV[3])
+                    if m <= 0 then redis.call('HDEL', KEYS[2], ARGV[2]) end
+                    return n
+                    """);
 
-    private static final String JOIN =
-            """
-            local c = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-            local outcome = 'ADDED'
-            if c > 0 then
-              outcome = 'ALREADY_MEMBER'
-            elseif redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
-              local r = redis.call('HGETALL', KEYS[1])
-              table.insert(r, 1, 'FULL')
-              return r
-            else
-              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            end
-            redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-            redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
-            local r = redis.call('HGETALL', KEYS[1])
-            table.insert(r, 1, outcome)
-            return r
-            """;
+    private static final RedisScript JOIN =
+            new RedisScript(
+                    """
+                    local c = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+                    local outcome = 'ADDED'
+                    if c > 0 then
+                      outcome = 'ALREADY_MEMBER'
+                    elseif redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
+                      local r = redis.call('HGETALL', KEYS[1])
+                      table.insert(r, 1, 'FULL')
+                      return r
+                    else
+                      redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+                    end
+                    redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+                    redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
+                    local r = redis.call('HGETALL', KEYS[1])
+                    table.insert(r, 1, outcome)
+                    return r
+                    """);
 
-    private static final String LEAVE =
-            """
-            local m = redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
-            if m <= 0 then redis.call('HDEL', KEYS[3], ARGV[2]) end
-            local c = redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
-            if c > 0 then return 0 end
-            redis.call('HDEL', KEYS[2], ARGV[1])
-            return redis.call('HDEL', KEYS[1], ARGV[1])
-            """;
+    private static final RedisScript LEAVE =
+            new RedisScript(
+                    """
+                    local m = redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
+                    if m <= 0 then redis.call('HDEL', KEYS[3], ARGV[2]) end
+                    local c = redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
+                    if c > 0 then return 0 end
+                    redis.call('HDEL', KEYS[2], ARGV[1])
+                    return redis.call('HDEL', KEYS[1], ARGV[1])
+                    """);
 
     /** Reaps every instance whose heartbeat is at or before ARGV[2]; returns what emptied. */
-    private static final String REAP =
-            """
-            local p = ARGV[1]
-            local out = {}
-            for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])) do
-              redis.call('ZREM', KEYS[1], id)
-              local sk = p .. 'inst:' .. id .. ':subs'
-              local s = redis.call('HGETALL', sk)
-              for i = 1, #s, 2 do
-                local a = string.find(s[i], '\\n', 1, true)
-                local app = string.sub(s[i], 1, a - 1)
-                local ch = string.sub(s[i], a + 1)
-                local k = p .. 'subs:' .. app
-                if redis.call('HINCRBY', k, ch, -tonumber(s[i + 1])) <= 0 then
-                  redis.call('HDEL', k, ch)
-                  table.insert(out, 'v'); table.insert(out, app); table.insert(out, ch)
-                end
-              end
-              redis.call('DEL', sk)
-              local mk = p .. 'inst:' .. id .. ':members'
-              local m = redis.call('HGETALL', mk)
-              for i = 1, #m, 2 do
-                local a = string.find(m[i], '\\n', 1, true)
-                local b = string.find(m[i], '\\n', a + 1, true)
-                local app = string.sub(m[i], 1, a - 1)
-                local ch = string.sub(m[i], a + 1, b - 1)
-                local user = string.sub(m[i], b + 1)
-                local ck = p .. 'conns:' .. app .. ':' .. ch
-                if redis.call('HINCRBY', ck, user, -tonumber(m[i + 1])) <= 0 then
-                  redis.call('HDEL', ck, user)
-                  redis.call('HDEL', p .. 'members:' .. app .. ':' .. ch, user)
-                  table.insert(out, 'm'); table.insert(out, app); table.insert(out, ch)
-                  table.insert(out, user)
-                end
-              end
-              redis.call('DEL', mk)
-            end
-            return out
-            """;
+    private static final RedisScript REAP =
+            new RedisScript(
+                    """
+                    local p = ARGV[1]
+                    local out = {}
+                    for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])) do
+                      redis.call('ZREM', KEYS[1], id)
+                      local sk = p .. 'inst:' .. id .. ':subs'
+                      local s = redis.call('HGETALL', sk)
+                      for i = 1, #s, 2 do
+                        local a = string.find(s[i], '\\n', 1, true)
+                        local app = string.sub(s[i], 1, a - 1)
+                        local ch = string.sub(s[i], a + 1)
+                        local k = p .. 'subs:' .. app
+                        if redis.call('HINCRBY', k, ch, -tonumber(s[i + 1])) <= 0 then
+                          redis.call('HDEL', k, ch)
+                          table.insert(out, 'v'); table.insert(out, app); table.insert(out, ch)
+                        end
+                      end
+                      redis.call('DEL', sk)
+                      local mk = p .. 'inst:' .. id .. ':members'
+                      local m = redis.call('HGETALL', mk)
+                      for i = 1, #m, 2 do
+                        local a = string.find(m[i], '\\n', 1, true)
+                        local b = string.find(m[i], '\\n', a + 1, true)
+                        local app = string.sub(m[i], 1, a - 1)
+                        local ch = string.sub(m[i], a + 1, b - 1)
+                        local user = string.sub(m[i], b + 1)
+                        local ck = p .. 'conns:' .. app .. ':' .. ch
+                        if redis.call('HINCRBY', ck, user, -tonumber(m[i + 1])) <= 0 then
+                          redis.call('HDEL', ck, user)
+                          redis.call('HDEL', p .. 'members:' .. app .. ':' .. ch, user)
+                          table.insert(out, 'm'); table.insert(out, app); table.insert(out, ch)
+                          table.insert(out, user)
+                        end
+                      end
+                      redis.call('DEL', mk)
+                    end
+                    return out
+                    """);
 
     /** What a member without user info is stored as. */
     private static final String NO_INFO = "null";
@@ -214,7 +218,7 @@ public final class RedisClusterState extends AbstractLifeCycle implements Cluste
     }
 
     private void reap(long now) {
-        List<String> out = strings(redis.eval(REAP, List.of(instances), List.of(prefix, "" + now)));
+        List<String> out = strings(REAP.run(redis, List.of(instances), List.of(prefix, "" + now)));
         Reaped l = listener;
         for (int i = 0; i < out.size(); ) {
             if (out.get(i).equals("v")) {
@@ -229,8 +233,8 @@ public final class RedisClusterState extends AbstractLifeCycle implements Cluste
 
     private long count(String appId, String channel, int delta) {
         Object n =
-                redis.eval(
-                        COUNT,
+                COUNT.run(
+                        redis,
                         List.of(prefix + "subs:" + appId, ownSubs),
                         List.of(channel, appId + '\n' + channel, "" + delta));
         return ((Number) n).longValue();
@@ -257,8 +261,8 @@ public final class RedisClusterState extends AbstractLifeCycle implements Cluste
     public Join join(String appId, String channel, String userId, String userInfo, int maxMembers) {
         List<String> r =
                 strings(
-                        redis.eval(
-                                JOIN,
+                        JOIN.run(
+                                redis,
                                 presenceKeys(appId, channel),
                                 List.of(
                                         userId,
@@ -271,8 +275,8 @@ public final class RedisClusterState extends AbstractLifeCycle implements Cluste
     @Override
     public boolean leave(String appId, String channel, String userId) {
         Object removed =
-                redis.eval(
-                        LEAVE,
+                LEAVE.run(
+                        redis,
                         presenceKeys(appId, channel),
                         List.of(userId, appId + '\n' + channel + '\n' + userId));
         return ((Number) removed).longValue() > 0;
