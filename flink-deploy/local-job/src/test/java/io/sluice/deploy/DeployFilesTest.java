@@ -58,6 +58,11 @@ class DeployFilesTest {
                 .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY))
                 .isEqualTo("exponential-delay");
+        assertThat(conf.toMap())
+                .containsEntry(
+                        "metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+                .containsEntry("metrics.reporter.prom.port", "9250-9269");
     }
 
     @Test
@@ -146,7 +151,11 @@ class DeployFilesTest {
 
     @Test
     void scriptsAreValidBashAndSubmitShSaysWhatIsMissing() throws Exception {
-        for (String script : List.of("standalone/submit.sh", "kubernetes/native-application.sh")) {
+        for (String script :
+                List.of(
+                        "standalone/submit.sh",
+                        "standalone/cluster.sh",
+                        "kubernetes/native-application.sh")) {
             Process check =
                     new ProcessBuilder("bash", "-n", DEPLOY.resolve(script).toString())
                             .redirectErrorStream(true)
@@ -160,11 +169,14 @@ class DeployFilesTest {
         ProcessBuilder submit =
                 new ProcessBuilder("bash", DEPLOY.resolve("standalone/submit.sh").toString());
         submit.environment().remove("FLINK_HOME");
+        submit.environment().put("SLUICE_CLUSTER_DIR", "/nonexistent/sluice-cluster");
         Process p = submit.start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(1);
         assertThat(new String(p.getErrorStream().readAllBytes()))
-                .isEqualTo("submit.sh: set FLINK_HOME to the unpacked Flink 2.2.1 distribution\n");
+                .isEqualTo(
+                        "submit.sh: set FLINK_HOME to a Flink 2.2 distribution, or start a cluster"
+                                + " with flink-deploy/standalone/cluster.sh start\n");
     }
 
     private static Map<String, Object> yaml(String file) throws Exception {

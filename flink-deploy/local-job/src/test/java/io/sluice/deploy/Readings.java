@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,6 +44,13 @@ final class Readings {
      */
     static void produce(String bootstrap, String topic, int partitions, String plant)
             throws Exception {
+        produce(bootstrap, topic, partitions, plant, 0, PER_TAG);
+    }
+
+    /** Readings k = from, ..., to - 1 of each tag, as {@link #produce} sends them. */
+    static void produce(
+            String bootstrap, String topic, int partitions, String plant, int from, int to)
+            throws Exception {
         ReadingCodec codec = ReadingCodec.withDefaults();
         Map<String, Object> props =
                 Map.of(
@@ -52,7 +60,7 @@ final class Readings {
                         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                                 ByteArraySerializer.class.getName());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            for (int k = 0; k < PER_TAG; k++) {
+            for (int k = from; k < to; k++) {
                 for (int t = 0; t < TAGS; t++) {
                     Reading r =
                             new Reading(
@@ -70,10 +78,24 @@ final class Readings {
 
     /** The rows the readings must become, as {@link #windowRows} prints them. */
     static List<String> expectedRows(String plant) {
+        return expectedRows(plant, 2);
+    }
+
+    /** The first {@code windows} 1 s windows of each tag: window w holds k = 10w, ..., 10w + 9. */
+    static List<String> expectedRows(String plant, int windows) {
         List<String> expected = new ArrayList<>();
         for (int t = 0; t < TAGS; t++) {
-            expected.add(tag(plant, t) + " 08:00:00 count=10 min=0.0 max=9.0 sum=45.0");
-            expected.add(tag(plant, t) + " 08:00:01 count=10 min=10.0 max=19.0 sum=145.0");
+            for (int w = 0; w < windows; w++) {
+                expected.add(
+                        String.format(
+                                Locale.ROOT,
+                                "%s 08:00:%02d count=10 min=%.1f max=%.1f sum=%.1f",
+                                tag(plant, t),
+                                w,
+                                10.0 * w,
+                                10.0 * w + 9,
+                                100.0 * w + 45));
+            }
         }
         return expected;
     }
