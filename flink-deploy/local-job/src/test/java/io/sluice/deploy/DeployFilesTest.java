@@ -14,6 +14,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -177,6 +178,28 @@ class DeployFilesTest {
                 .isEqualTo(
                         "submit.sh: set FLINK_HOME to a Flink 2.2 distribution, or start a cluster"
                                 + " with flink-deploy/standalone/cluster.sh start\n");
+    }
+
+    @Test
+    void systemdUnitsVerifyCleanAndWebsocketSinkReadsItsJvmOptionsFile() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        Assumptions.assumeTrue(Files.isExecutable(analyze), "systemd-analyze is not installed");
+        for (String unit : List.of("sluice-websocket-sink.service", "sluice-simulator.service")) {
+            Process verify =
+                    new ProcessBuilder(
+                                    analyze.toString(),
+                                    "verify",
+                                    "--man=no",
+                                    DEPLOY.resolve("systemd").resolve(unit).toString())
+                            .redirectErrorStream(true)
+                            .start();
+            assertThat(verify.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // verify exits 0 on an unknown key too; its warnings are the finding.
+            assertThat(new String(verify.getInputStream().readAllBytes())).as(unit).isEmpty();
+            assertThat(verify.exitValue()).as(unit).isZero();
+        }
+        assertThat(Files.readString(DEPLOY.resolve("systemd/sluice-websocket-sink.service")))
+                .contains("ExecStart=/usr/bin/java @/opt/sluice/jvm.options -jar");
     }
 
     private static Map<String, Object> yaml(String file) throws Exception {
