@@ -4,9 +4,14 @@ import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
 import io.sluice.reading.ReadingCodec;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -14,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,14 +58,8 @@ final class Readings {
             String bootstrap, String topic, int partitions, String plant, int from, int to)
             throws Exception {
         ReadingCodec codec = ReadingCodec.withDefaults();
-        Map<String, Object> props =
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class.getName(),
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                ByteArraySerializer.class.getName());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(producerProps(bootstrap))) {
             for (int k = from; k < to; k++) {
                 for (int t = 0; t < TAGS; t++) {
                     Reading r =
@@ -74,6 +74,66 @@ final class Readings {
             }
             producer.flush();
         }
+    }
+
+    /** One reading of tag t at position k (its event time), with the value given. */
+    static void produceOne(
+            String bootstrap,
+            String topic,
+            int partitions,
+            String plant,
+            int t,
+            int k,
+            double value)
+            throws Exception {
+        Reading r =
+                new Reading(
+                        tag(plant, t), BEGINNING.toEpochMilli() + k * 100L, value, Quality.GOOD);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(producerProps(bootstrap))) {
+            producer.send(
+                    new ProducerRecord<>(
+                            topic, t % partitions, r.tag, ReadingCodec.withDefaults().encode(r)));
+            producer.flush();
+        }
+    }
+
+    /** Every record of a topic, from its beginning, decoded as readings: "tag ts value". */
+    static List<String> readAll(String bootstrap, String topic) {
+        Map<String, Object> props =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                                ByteArrayDeserializer.class.getName(),
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                                ByteArrayDeserializer.class.getName());
+        ReadingCodec codec = ReadingCodec.withDefaults();
+        List<String> readings = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    Reading r = new Reading();
+                    codec.decode(record.value(), r);
+                    readings.add(r.tag + " " + Instant.ofEpochMilli(r.ts) + " " + r.value);
+                }
+            }
+        }
+        return readings;
+    }
+
+    private static Map<String, Object> producerProps(String bootstrap) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     }
 
     /** The rows the readings must become, as {@link #windowRows} prints them. */

@@ -49,6 +49,7 @@ class StandaloneClusterIT {
     private static final String TOPIC = "sluice.readings";
     private static final int PARTITIONS = 4;
     private static final String PLANT = "plant2";
+    private static final String LATE_TOPIC = "sluice.readings.late";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir static Path dir;
@@ -209,13 +210,11 @@ class StandaloneClusterIT {
                                         .matches(".*\"completed\":[1-9].*"));
 
         // Stop with a savepoint into the cluster's savepoint-dir, resume at parallelism 2.
-        String stopped = run(0, submit("stop", jobId));
-        Matcher savepoint = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(stopped);
-        assertThat(savepoint.find()).as(stopped).isTrue();
-        assertThat(savepoint.group(1)).contains(clusterDir.resolve("savepoints").toString());
+        String savepoint = savepointOf(run(0, submit("stop", jobId)));
+        assertThat(savepoint).contains(clusterDir.resolve("savepoints").toString());
         assertThat(jobState(jobId)).isEqualTo("FINISHED");
 
-        String resumedId = jobIdOf(run(0, submit("resume", savepoint.group(1), "-p", "2")));
+        String resumedId = jobIdOf(run(0, submit("resume", savepoint, "-p", "2")));
         awaitOrShowLogs(
                 "the job runs again from the savepoint, 2 parallel",
                 Duration.ofSeconds(60),
@@ -232,11 +231,50 @@ class StandaloneClusterIT {
                 () -> windowRows().size() >= all.size());
         assertThat(windowRows()).containsExactlyElementsOf(all);
 
-        assertThat(run(0, submit("cancel", resumedId))).contains("Cancelled job " + resumedId);
+        // Back to parallelism 1, with the allowed lateness cut from 5 s to 2 s: the setting is an
+        // argument of the windows operator, not its state, so the savepoint takes the new value.
+        String upgradedId =
+                jobIdOf(
+                        run(
+                                0,
+                                submit(
+                                        "resume",
+                                        savepointOf(run(0, submit("stop", resumedId))),
+                                        "-p",
+                                        "1",
+                                        "--job.window.allowed-lateness.ms",
+                                        "2000")));
+        awaitOrShowLogs(
+                "the job runs again from the second savepoint, 1 parallel",
+                Duration.ofSeconds(60),
+                () -> jobState(upgradedId).equals("RUNNING"));
+        assertThat(get("/jobs/" + upgradedId)).contains("\"parallelism\":1");
+
+        Readings.produce(services.kafkaBootstrapServers(), TOPIC, PARTITIONS, PLANT, 81, 121);
+        List<String> ten = Readings.expectedRows(PLANT, 10);
+        awaitOrShowLogs(
+                "the windows after the second resume",
+                Duration.ofSeconds(60),
+                () -> windowRows().size() >= ten.size());
+        assertThat(windowRows()).containsExactlyElementsOf(ten);
+
+        // The watermark is at 9.999 s. A reading for window 5 (5-6 s) is 4 s late: within the old
+        // 5 s it would revise the window; with 2 s it goes to the late topic, and history stays.
+        Readings.produceOne(services.kafkaBootstrapServers(), TOPIC, PARTITIONS, PLANT, 0, 55, 999);
+        String late = Readings.tag(PLANT, 0) + " 2026-11-26T08:00:05.500Z 999.0";
+        awaitOrShowLogs(
+                "the late reading on " + LATE_TOPIC,
+                Duration.ofSeconds(30),
+                () ->
+                        Readings.readAll(services.kafkaBootstrapServers(), LATE_TOPIC)
+                                .contains(late));
+        assertThat(windowRows()).containsExactlyElementsOf(ten);
+
+        assertThat(run(0, submit("cancel", upgradedId))).contains("Cancelled job " + upgradedId);
         awaitOrShowLogs(
                 "the job is cancelled",
                 Duration.ofSeconds(30),
-                () -> jobState(resumedId).equals("CANCELED"));
+                () -> jobState(upgradedId).equals("CANCELED"));
         assertThat(errors()).as("logs: %s", logs()).isEmpty();
     }
 
@@ -294,6 +332,12 @@ class StandaloneClusterIT {
                 .as("%s: %s%nlogs: %s", command.command(), output, logs())
                 .isEqualTo(status);
         return output;
+    }
+
+    private static String savepointOf(String stopped) {
+        Matcher path = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(stopped);
+        assertThat(path.find()).as(stopped).isTrue();
+        return path.group(1);
     }
 
     private static String jobIdOf(String submitted) {
