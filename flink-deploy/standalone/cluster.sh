@@ -110,7 +110,16 @@ EOF
 
 port_taken() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2> /dev/null; }
+# A process killed with -9 whose parent is gone stays a zombie where PID 1 reaps no children (a
+# container): kill -0 still finds it, so look at its state too.
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local pid state
+  pid=$(cat "$1")
+  kill -0 "$pid" 2> /dev/null || return 1
+  state=$(sed 's/.*) //' "/proc/$pid/stat" 2> /dev/null | cut -d' ' -f1)
+  [ "$state" != Z ]
+}
 
 rest_url() { echo "http://127.0.0.1:$rest_port"; }
 
