@@ -17,6 +17,7 @@ public final class ConfigKeys {
     public static final String JDBC_USER = "jdbc.user";
     public static final String JDBC_PASSWORD = "jdbc.password";
     public static final String REDIS_URL = "redis.url";
+    public static final String REDIS_CLUSTER = "redis.cluster";
     public static final String LOCAL_DATA_DIR = "local.data.dir";
 
     // ---- Topics

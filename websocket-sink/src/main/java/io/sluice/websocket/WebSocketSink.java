@@ -218,6 +218,7 @@ public final class WebSocketSink extends ContainerLifeCycle {
     private static Broker redisBroker(WebSocketSinkSettings settings) {
         return new RedisBroker(
                 settings.redisUrl(),
+                settings.redisCluster(),
                 settings.latestPrefix(),
                 settings.streamMaxLen(),
                 settings.redisPoolSize(),

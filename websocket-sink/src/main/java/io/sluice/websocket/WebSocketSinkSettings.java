@@ -2,9 +2,9 @@ package io.sluice.websocket;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
+import io.sluice.update.RedisClients;
 import io.sluice.websocket.app.Apps;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,8 @@ import java.util.Set;
  * @param host websocket.host
  * @param port websocket.port
  * @param apps the apps served: pusher.apps.file, or the single app of pusher.app.*
- * @param redisUrl redis.url, a real address (redis://host:port)
+ * @param redisUrl redis.url, a real address (redis://host:port), or a Redis Cluster's nodes
+ * @param redisCluster redis.cluster
  * @param groupDepth redis.group.depth
  * @param streamPrefix redis.stream.prefix
  * @param latestPrefix redis.latest.prefix
@@ -56,7 +57,8 @@ public record WebSocketSinkSettings(
         String host,
         int port,
         Apps apps,
-        URI redisUrl,
+        String redisUrl,
+        boolean redisCluster,
         int groupDepth,
         String streamPrefix,
         String latestPrefix,
@@ -126,6 +128,27 @@ public record WebSocketSinkSettings(
                     "websocket-sink needs a real Redis (redis://host:port); start the embedded services with"
                             + " flink-deploy/local-services, or use the demo, which starts everything");
         }
+        boolean cluster = config.getBoolean(ConfigKeys.REDIS_CLUSTER);
+        int servers;
+        try {
+            servers = RedisClients.urls(redis).size();
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(ConfigKeys.REDIS_URL, e.getMessage());
+        }
+        if (servers > 1 && !cluster) {
+            throw config.invalid(
+                    ConfigKeys.REDIS_URL,
+                    "names several servers, which only a Redis Cluster has: set "
+                            + ConfigKeys.REDIS_CLUSTER
+                            + "=true, or give one URL");
+        }
+        String clusterPrefix = nonBlank(config, ConfigKeys.WEBSOCKET_CLUSTER_PREFIX);
+        if (cluster && !hasHashTag(clusterPrefix)) {
+            throw config.invalid(
+                    ConfigKeys.WEBSOCKET_CLUSTER_PREFIX,
+                    "needs a hash tag with redis.cluster=true, like sluice:{ws}:, so that the keys"
+                            + " the instances share are on one slot, as their scripts need");
+        }
         List<Long> windows = new ArrayList<>();
         for (String w : config.getList(ConfigKeys.WEBSOCKET_WINDOWS)) {
             long ms;
@@ -160,7 +183,8 @@ public record WebSocketSinkSettings(
                 config.get(ConfigKeys.WEBSOCKET_HOST),
                 port(config, ConfigKeys.WEBSOCKET_PORT),
                 Apps.fromConfig(config),
-                URI.create(redis),
+                redis,
+                cluster,
                 config.getPositiveInt(ConfigKeys.REDIS_GROUP_DEPTH),
                 nonBlank(config, ConfigKeys.REDIS_STREAM_PREFIX),
                 nonBlank(config, ConfigKeys.REDIS_LATEST_PREFIX),
@@ -185,7 +209,7 @@ public record WebSocketSinkSettings(
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_CATCHUP_THREADS),
                 fanoutThreads(config),
                 config.getPositiveInt(ConfigKeys.WEBSOCKET_REDIS_POOL_SIZE),
-                nonBlank(config, ConfigKeys.WEBSOCKET_CLUSTER_PREFIX),
+                clusterPrefix,
                 Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBSOCKET_INSTANCE_TIMEOUT_MS)),
                 Duration.ofSeconds(config.getPositiveInt(ConfigKeys.WEBSOCKET_CACHE_TTL_S)),
                 Set.copyOf(config.getList(ConfigKeys.WEBSOCKET_CORS_ORIGINS)),
@@ -193,6 +217,13 @@ public record WebSocketSinkSettings(
                 config.getPositiveInt(ConfigKeys.WEBHOOK_QUEUE_MAX),
                 nonNegative(config, ConfigKeys.WEBHOOK_RETRIES),
                 Duration.ofMillis(config.getPositiveInt(ConfigKeys.WEBHOOK_TIMEOUT_MS)));
+    }
+
+    /** A non-empty {...} in a key, which Redis Cluster hashes instead of the whole key. */
+    private static boolean hasHashTag(String key) {
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+        return close > open + 1;
     }
 
     private static int fanoutThreads(SluiceConfig config) {

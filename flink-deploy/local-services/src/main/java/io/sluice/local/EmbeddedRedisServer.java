@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -26,6 +27,7 @@ public final class EmbeddedRedisServer extends EmbeddedServer {
     /** A free port can be taken by someone else before redis binds it; try a few. */
     private static final int FREE_PORT_ATTEMPTS = 3;
 
+    private final boolean clusterNode;
     private RedisServer server;
     private int port;
 
@@ -36,6 +38,7 @@ public final class EmbeddedRedisServer extends EmbeddedServer {
 
     private EmbeddedRedisServer(Builder builder) {
         super("Embedded Redis", builder.dataDirectory, builder.port);
+        this.clusterNode = builder.clusterNode;
     }
 
     public static Builder builder(Path dataDirectory) {
@@ -93,6 +96,22 @@ public final class EmbeddedRedisServer extends EmbeddedServer {
     }
 
     private List<String> arguments(File executable) {
+        List<String> args = new ArrayList<>(standaloneArguments(executable));
+        if (clusterNode) {
+            // Its view of the cluster goes in its own folder; EmbeddedRedisCluster joins the nodes.
+            args.addAll(
+                    List.of(
+                            "--cluster-enabled",
+                            "yes",
+                            "--cluster-config-file",
+                            dataDirectory.resolve("nodes.conf").toString(),
+                            "--cluster-node-timeout",
+                            "5000"));
+        }
+        return args;
+    }
+
+    private List<String> standaloneArguments(File executable) {
         return List.of(
                 executable.getAbsolutePath(),
                 "--port",
@@ -154,6 +173,7 @@ public final class EmbeddedRedisServer extends EmbeddedServer {
     public static final class Builder {
         private final Path dataDirectory;
         private int port;
+        private boolean clusterNode;
 
         private Builder(Path dataDirectory) {
             this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory");
@@ -162,6 +182,12 @@ public final class EmbeddedRedisServer extends EmbeddedServer {
         /** The server's port; 0 (the default) picks a free one. */
         public Builder port(int port) {
             this.port = checkPort(port);
+            return this;
+        }
+
+        /** A node of a Redis Cluster ({@code cluster-enabled}), serving no slot until joined. */
+        public Builder clusterNode(boolean clusterNode) {
+            this.clusterNode = clusterNode;
             return this;
         }
 

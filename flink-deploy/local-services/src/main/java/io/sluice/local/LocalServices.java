@@ -221,7 +221,7 @@ public final class LocalServices implements AutoCloseable {
                     servers = Net.postgresServers(address);
                     break;
                 default:
-                    servers = List.of(Net.redisServer(address));
+                    servers = Net.redisServers(address);
             }
         } catch (IllegalArgumentException e) {
             throw new ServiceStartException(

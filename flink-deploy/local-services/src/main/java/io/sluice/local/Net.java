@@ -1,5 +1,7 @@
 package io.sluice.local;
 
+import io.sluice.update.RedisClients;
+
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -160,13 +162,14 @@ public final class Net {
         return servers;
     }
 
-    /** The server of a Redis URL (redis://[user:password@]host[:port][/db], or rediss://). */
-    static InetSocketAddress redisServer(String redisUrl) {
-        URI uri = URI.create(redisUrl.trim());
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("not a Redis URL: " + redisUrl);
+    /** The servers of redis.url: one URL, or the nodes of a Redis Cluster, comma-separated. */
+    static List<InetSocketAddress> redisServers(String redisUrl) {
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (URI uri : RedisClients.urls(redisUrl)) {
+            servers.add(
+                    InetSocketAddress.createUnresolved(
+                            uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()));
         }
-        return InetSocketAddress.createUnresolved(
-                uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+        return servers;
     }
 }

@@ -1,30 +1,44 @@
 package io.sluice.websocket.stream;
 
+import io.sluice.update.RedisClients;
 import io.sluice.websocket.broker.Broker;
 import io.sluice.websocket.broker.BrokerEntry;
 import io.sluice.websocket.broker.BrokerHandler;
 import io.sluice.websocket.broker.StreamPosition;
 
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The broker on Redis Streams: a {@link StreamReader} (XREAD BLOCK on a connection of its own)
  * pushes new entries, a pooled {@link RedisStore} serves the rest, and a {@link RedisClusterState}
  * on the same pool holds what the instances share. Its parts are its beans: starting it starts the
- * pool, the reader, then the cluster state; stopping goes in reverse, closing the pool last.
+ * pool, the cluster state, then the readers; stopping goes in reverse, closing the pool last.
+ *
+ * <p>On a Redis Cluster the streams may live on different masters: one reader per hash slot reads
+ * the streams of that slot, and they take turns in the handler, so it still sees one entry at a
+ * time, each stream's in order.
  */
 public final class RedisBroker extends ContainerLifeCycle implements Broker {
     private final RedisStore store;
-    private final StreamReader reader;
     private final RedisClusterState cluster;
+    private final URI firstNode;
+    private final boolean clustered;
+    private final Duration block;
+    private final int count;
+    private final List<StreamReader> readers = new ArrayList<>();
 
     /**
+     * @param redisUrl redis.url: one Redis, or nodes of a Redis Cluster
+     * @param clustered redis.cluster
      * @param latestPrefix the job's latest-values hashes (redis.latest.prefix)
      * @param maxLen the cap of a stream this broker publishes to (redis.stream.maxlen)
      * @param poolSize the most pooled connections besides the reader's
@@ -34,7 +48,8 @@ public final class RedisBroker extends ContainerLifeCycle implements Broker {
      * @param instanceTimeout how old a heartbeat makes an instance crashed
      */
     public RedisBroker(
-            URI redisUrl,
+            String redisUrl,
+            boolean clustered,
             String latestPrefix,
             long maxLen,
             int poolSize,
@@ -42,11 +57,13 @@ public final class RedisBroker extends ContainerLifeCycle implements Broker {
             int count,
             String clusterPrefix,
             Duration instanceTimeout) {
-        store = new RedisStore(redisUrl, latestPrefix, maxLen, poolSize);
-        reader = new StreamReader(redisUrl, block, count);
+        store = new RedisStore(redisUrl, clustered, latestPrefix, maxLen, poolSize);
         cluster = new RedisClusterState(store.client(), clusterPrefix, instanceTimeout);
+        this.firstNode = RedisClients.urls(redisUrl).get(0);
+        this.clustered = clustered;
+        this.block = block;
+        this.count = count;
         addManaged(store);
-        addManaged(reader);
         // After the pool, so it stops (and reaps itself) while the pool is still open.
         addManaged(cluster);
     }
@@ -58,7 +75,28 @@ public final class RedisBroker extends ContainerLifeCycle implements Broker {
 
     @Override
     public void subscribe(Collection<String> streams, BrokerHandler handler) {
-        reader.subscribe(streams, handler);
+        if (!readers.isEmpty()) {
+            throw new IllegalStateException("subscribed already");
+        }
+        Map<Integer, List<String>> bySlot = new TreeMap<>();
+        for (String stream : streams) {
+            int slot = clustered ? JedisClusterCRC16.getSlot(stream) : 0;
+            bySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(stream);
+        }
+        BrokerHandler oneAtATime =
+                bySlot.size() == 1
+                        ? handler
+                        : (stream, entry) -> {
+                            synchronized (handler) {
+                                handler.onEntry(stream, entry);
+                            }
+                        };
+        for (List<String> slotStreams : bySlot.values()) {
+            StreamReader reader = new StreamReader(firstNode, block, count);
+            reader.subscribe(slotStreams, oneAtATime);
+            readers.add(reader);
+            addManaged(reader);
+        }
     }
 
     @Override
@@ -88,12 +126,17 @@ public final class RedisBroker extends ContainerLifeCycle implements Broker {
 
     @Override
     public StreamPosition delivered(String stream) {
-        return reader.position(stream);
+        for (StreamReader reader : readers) {
+            if (reader.reads(stream)) {
+                return reader.position(stream);
+            }
+        }
+        return StreamPosition.ZERO;
     }
 
     @Override
     public boolean isConnected() {
-        return reader.isConnected();
+        return !readers.isEmpty() && readers.stream().allMatch(StreamReader::isConnected);
     }
 
     @Override

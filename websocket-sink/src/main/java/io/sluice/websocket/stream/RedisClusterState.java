@@ -5,7 +5,7 @@ import io.sluice.websocket.cluster.ClusterState;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Keys, under the prefix: {@code subs:{app}} (channel → subscriptions), {@code
  * members:{app}:{channel}} (user → info), {@code conns:{app}:{channel}} (user → connections),
  * {@code cache:{app}:{channel}}, {@code inst:{id}:subs}, {@code inst:{id}:members} and {@code
- * instances}. The scripts name keys they compute, so they need one Redis, not a Redis Cluster.
+ * instances}. The scripts name keys they compute: on a Redis Cluster the prefix's hash tag keeps
+ * them all on the slot of the key a script is sent by.
  */
 public final class RedisClusterState extends AbstractLifeCycle implements ClusterState {
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterState.class);
@@ -127,7 +128,7 @@ public final class RedisClusterState extends AbstractLifeCycle implements Cluste
     /** What a member without user info is stored as. */
     private static final String NO_INFO = "null";
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final String prefix;
     private final Duration instanceTimeout;
     private final String instanceId = UUID.randomUUID().toString();
@@ -146,7 +147,7 @@ public final class RedisClusterState extends AbstractLifeCycle implements Cluste
                 public void memberRemoved(String appId, String channel, String userId) {}
             };
 
-    RedisClusterState(RedisClient redis, String prefix, Duration instanceTimeout) {
+    RedisClusterState(UnifiedJedis redis, String prefix, Duration instanceTimeout) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         this.instanceTimeout = Objects.requireNonNull(instanceTimeout, "instanceTimeout");

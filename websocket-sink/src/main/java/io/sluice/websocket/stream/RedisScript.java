@@ -1,6 +1,6 @@
 package io.sluice.websocket.stream;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ final class RedisScript {
         this.sha1 = sha1Hex(body);
     }
 
-    Object run(RedisClient redis, List<String> keys, List<String> args) {
+    Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
         try {
             return redis.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException e) {

@@ -1,19 +1,17 @@
 package io.sluice.websocket.stream;
 
+import io.sluice.update.RedisClients;
 import io.sluice.update.UpdateKeys;
 import io.sluice.websocket.broker.BrokerEntry;
 import io.sluice.websocket.broker.StreamPosition;
 
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.ScanIteration;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAddParams;
-import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.StreamEntry;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,28 +24,26 @@ import java.util.Objects;
  * closes the pool.
  */
 final class RedisStore extends AbstractLifeCycle {
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final String latestPrefix;
     private final long maxLen;
 
     /**
      * @param poolSize the most pooled connections (catch-ups, HTTP API publishes, health)
      */
-    RedisStore(URI redisUrl, String latestPrefix, long maxLen, int poolSize) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(poolSize);
-        pool.setMaxIdle(poolSize);
+    RedisStore(String redisUrl, boolean cluster, String latestPrefix, long maxLen, int poolSize) {
         this.redis =
-                RedisClient.builder()
-                        .fromURI(Objects.requireNonNull(redisUrl, "redisUrl"))
-                        .poolConfig(pool)
-                        .build();
+                RedisClients.pooled(
+                        Objects.requireNonNull(redisUrl, "redisUrl"),
+                        cluster,
+                        RedisClients.config(),
+                        poolSize);
         this.latestPrefix = Objects.requireNonNull(latestPrefix, "latestPrefix");
         this.maxLen = maxLen;
     }
 
     /** The pooled client, which the cluster state shares. */
-    RedisClient client() {
+    UnifiedJedis client() {
         return redis;
     }
 
@@ -100,13 +96,11 @@ final class RedisStore extends AbstractLifeCycle {
         }
         String prefix = UpdateKeys.latestKey(latestPrefix, windowMs, "");
         List<String> keys = new ArrayList<>();
-        ScanParams params = new ScanParams().match(prefix + "*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.scan(cursor, params);
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        // Every master of a cluster in turn, or the one Redis.
+        ScanIteration scan = redis.scanIteration(1000, prefix + "*");
+        while (!scan.isIterationCompleted()) {
+            keys.addAll(scan.nextBatch().getResult());
+        }
         keys.sort(null);
         for (String key : keys) {
             Map<String, String> values = redis.hgetAll(key);

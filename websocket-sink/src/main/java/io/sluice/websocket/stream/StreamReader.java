@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -29,11 +30,17 @@ import java.util.Objects;
  * instances can serve from one Redis. When Redis goes away it retries with a growing delay and goes
  * on from the last entry it read: entries written meanwhile are not lost, as long as the streams
  * still hold them.
+ *
+ * <p>On a Redis Cluster its streams must share a slot (one XREAD reads them); it starts at the node
+ * of {@code redis.url} and follows that node's {@code MOVED} reply to the master of the slot, again
+ * whenever the slot moves.
  */
 final class StreamReader extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
     private static final long RETRY_MIN_MS = 100;
     private static final long RETRY_MAX_MS = 5000;
+
+    private static final int MOST_REDIRECTS = 5;
 
     private final URI redisUrl;
     private final Duration block;
@@ -43,10 +50,12 @@ final class StreamReader extends AbstractLifeCycle {
     private final Map<String, StreamEntryID> positions = new LinkedHashMap<>();
     private volatile boolean connected;
     private volatile Jedis jedis;
+    private volatile URI node;
     private Thread thread;
 
     StreamReader(URI redisUrl, Duration block, int count) {
         this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
+        this.node = redisUrl;
         this.block = Objects.requireNonNull(block, "block");
         this.count = count;
     }
@@ -70,9 +79,7 @@ final class StreamReader extends AbstractLifeCycle {
             throw new IllegalStateException("subscribe before start");
         }
         try {
-            Jedis j = connect();
-            startAtStreamEnds(j);
-            jedis = j;
+            jedis = connectAtStreamEnds();
             connected = true;
         } catch (JedisException e) {
             LOG.warn(
@@ -80,7 +87,7 @@ final class StreamReader extends AbstractLifeCycle {
                     redisUrl,
                     e.getMessage());
         }
-        thread = new Thread(this::run, "stream-reader");
+        thread = new Thread(this::run, "stream-reader " + String.join(",", streams));
         thread.setDaemon(true);
         thread.start();
         super.doStart();
@@ -100,6 +107,11 @@ final class StreamReader extends AbstractLifeCycle {
         super.doStop();
     }
 
+    /** True when it reads the stream. */
+    boolean reads(String streamKey) {
+        return streams.contains(streamKey);
+    }
+
     /** True while the last read or connect succeeded. */
     boolean isConnected() {
         return connected;
@@ -116,25 +128,24 @@ final class StreamReader extends AbstractLifeCycle {
         while (isRunning() || isStarting()) {
             try {
                 if (jedis == null) {
-                    Jedis j = connect();
-                    if (positions.isEmpty()) {
-                        startAtStreamEnds(j);
-                    }
-                    jedis = j;
+                    jedis = positions.isEmpty() ? connectAtStreamEnds() : connect();
                     if (!connected) {
-                        LOG.info("Redis at {} answers; reading the streams", redisUrl);
+                        LOG.info("Redis at {} answers; reading the streams", node);
                     }
                     connected = true;
                     retryMs = RETRY_MIN_MS;
                 }
                 readOnce(jedis);
+            } catch (JedisMovedDataException e) {
+                redirect(e);
             } catch (JedisException e) {
                 if (!isRunning()) {
                     return;
                 }
                 if (connected) {
-                    LOG.warn("Redis at {} is unreachable ({}); retrying", redisUrl, e.getMessage());
+                    LOG.warn("Redis at {} is unreachable ({}); retrying", node, e.getMessage());
                 }
+                node = redisUrl; // a cluster may have moved the slot meanwhile: ask again
                 connected = false;
                 closeQuietly();
                 try {
@@ -150,10 +161,35 @@ final class StreamReader extends AbstractLifeCycle {
         }
     }
 
-    private synchronized void startAtStreamEnds(Jedis j) {
-        for (String key : streams) {
-            positions.put(key, lastId(j, key));
+    /** Connects to the node of the streams and takes their ends, following redirects. */
+    private Jedis connectAtStreamEnds() {
+        for (int redirects = 0; ; redirects++) {
+            Jedis j = connect();
+            try {
+                synchronized (this) {
+                    for (String key : streams) {
+                        positions.put(key, lastId(j, key));
+                    }
+                }
+                return j;
+            } catch (JedisMovedDataException e) {
+                j.close();
+                if (redirects == MOST_REDIRECTS) {
+                    throw e;
+                }
+                node = RedisClients.atNode(redisUrl, e.getTargetNode());
+            } catch (JedisException e) {
+                j.close();
+                throw e;
+            }
         }
+    }
+
+    /** The slot of the streams is served elsewhere: read there from now on. */
+    private void redirect(JedisMovedDataException e) {
+        node = RedisClients.atNode(redisUrl, e.getTargetNode());
+        LOG.info("Redis Cluster: the streams {} are served by {}; reading there", streams, node);
+        closeQuietly();
     }
 
     private void readOnce(Jedis j) {
@@ -186,7 +222,7 @@ final class StreamReader extends AbstractLifeCycle {
     private Jedis connect() {
         Jedis j =
                 new Jedis(
-                        redisUrl,
+                        node,
                         RedisClients.config()
                                 .connectionTimeoutMillis(2000)
                                 .socketTimeoutMillis((int) block.toMillis() + 5000)

@@ -10,18 +10,18 @@ import org.apache.flink.annotation.Internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.XAddParams;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,6 +82,8 @@ final class RedisPublisher {
     private static final byte[] FIELD_GROUP =
             UpdateKeys.FIELD_GROUP.getBytes(StandardCharsets.UTF_8);
     private static final byte[] FIELD_DATA = UpdateKeys.FIELD_DATA.getBytes(StandardCharsets.UTF_8);
+    // Where a cluster loads the script at connect; other masters get it on their first NOSCRIPT.
+    private static final byte[] SCRIPT_KEY = "sluice".getBytes(StandardCharsets.UTF_8);
 
     private enum State {
         STARTING,
@@ -92,15 +94,14 @@ final class RedisPublisher {
     private final RedisSinkOptions options;
     private final PendingUpdates pending;
     private final RedisSinkMetrics metrics;
-    private final URI uri;
-    private final JedisClientConfig clientConfig;
+    private final String clientName;
     private final XAddParams xaddParams;
     private final Thread thread;
     private final CountDownLatch closeSignal = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private volatile State state = State.STARTING;
-    private volatile Jedis jedis;
+    private volatile RedisConnection redis;
     private volatile boolean abandon;
     // Guarded by pending's monitor.
     private boolean closing;
@@ -123,13 +124,7 @@ final class RedisPublisher {
         this.options = Objects.requireNonNull(options, "options");
         this.pending = Objects.requireNonNull(pending, "pending");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.uri = URI.create(options.redisUrl());
-        this.clientConfig =
-                RedisClients.config()
-                        .connectionTimeoutMillis(options.timeoutMs())
-                        .socketTimeoutMillis(options.timeoutMs())
-                        .clientName(name.replaceAll("[^A-Za-z0-9_.-]", "-"))
-                        .build();
+        this.clientName = name.replaceAll("[^A-Za-z0-9_.-]", "-");
         this.xaddParams =
                 XAddParams.xAddParams().maxLen(options.streamMaxLen()).approximateTrimming();
         this.thread = new Thread(this::run, name);
@@ -187,13 +182,13 @@ final class RedisPublisher {
             thread.join(timeoutMs);
             if (thread.isAlive()) {
                 abandon = true;
-                closeQuietly(jedis);
+                closeQuietly(redis);
                 thread.join(timeoutMs);
             }
         } catch (InterruptedException e) {
             // Cancelled: leave at once; the daemon thread ends after its current round.
             abandon = true;
-            closeQuietly(jedis);
+            closeQuietly(redis);
             Thread.currentThread().interrupt();
         }
         int messages = pending.messageCount();
@@ -211,7 +206,7 @@ final class RedisPublisher {
     private void run() {
         try {
             while (awaitWork()) {
-                if (jedis == null && !connect()) {
+                if (redis == null && !connect()) {
                     backoff();
                     continue;
                 }
@@ -284,12 +279,11 @@ final class RedisPublisher {
         if (consecutiveFailures > 0) {
             metrics.retried();
         }
-        Jedis j = null;
+        RedisConnection j = null;
         try {
-            j = new Jedis(uri, clientConfig);
-            j.ping();
-            scriptSha = j.scriptLoad(LATEST_SCRIPT.getBytes(StandardCharsets.UTF_8));
-            jedis = j;
+            j = RedisConnection.open(options, clientConfig());
+            scriptSha = j.loadScript(LATEST_SCRIPT.getBytes(StandardCharsets.UTF_8), SCRIPT_KEY);
+            redis = j;
             markUp();
             return true;
         } catch (JedisException e) {
@@ -301,9 +295,9 @@ final class RedisPublisher {
     }
 
     private void send(Work work) {
-        Jedis j = jedis;
+        RedisConnection j = redis;
         long begin = System.nanoTime();
-        Pipeline p = j.pipelined();
+        AbstractPipeline p = j.pipelined();
 
         List<Response<byte[]>> adds = new ArrayList<>(work.messages().size());
         for (StreamMessage m : work.messages()) {
@@ -347,6 +341,8 @@ final class RedisPublisher {
             try {
                 adds.get(i).get();
                 metrics.messageSent(m.tags(), m.data().length);
+            } catch (JedisRedirectionException e) {
+                throw e; // a cluster's slot moved: the round goes again on a fresh connection
             } catch (JedisDataException e) {
                 metrics.commandFailed(m.tags());
                 commandRejected("XADD " + m.streamKey(), e);
@@ -362,6 +358,8 @@ final class RedisPublisher {
                     bytes += v.field().length() + v.value().length;
                 }
                 metrics.latestWritten(written, call.size() - written, bytes);
+            } catch (JedisRedirectionException e) {
+                throw e;
             } catch (JedisDataException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
                     retry.addAll(call); // the script cache was flushed: load it again and retry
@@ -372,7 +370,14 @@ final class RedisPublisher {
             }
         }
         if (!retry.isEmpty()) {
-            scriptSha = j.scriptLoad(LATEST_SCRIPT.getBytes(StandardCharsets.UTF_8));
+            // On each node that lacked it: a cluster's masters each keep their own script cache.
+            for (String hash :
+                    new LinkedHashSet<>(retry.stream().map(LatestValue::hashKey).toList())) {
+                scriptSha =
+                        j.loadScript(
+                                LATEST_SCRIPT.getBytes(StandardCharsets.UTF_8),
+                                hash.getBytes(StandardCharsets.UTF_8));
+            }
             pending.putBack(List.of(), retry);
         }
     }
@@ -446,13 +451,20 @@ final class RedisPublisher {
         }
     }
 
+    private DefaultJedisClientConfig.Builder clientConfig() {
+        return RedisClients.config()
+                .connectionTimeoutMillis(options.timeoutMs())
+                .socketTimeoutMillis(options.timeoutMs())
+                .clientName(clientName);
+    }
+
     private void disconnect() {
-        Jedis j = jedis;
-        jedis = null;
+        RedisConnection j = redis;
+        redis = null;
         closeQuietly(j);
     }
 
-    private static void closeQuietly(Jedis j) {
+    private static void closeQuietly(RedisConnection j) {
         if (j != null) {
             try {
                 j.close();

@@ -2,6 +2,7 @@ package io.sluice.job.sinks.redis;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
+import io.sluice.update.RedisClients;
 import io.sluice.update.UpdateCodec;
 import io.sluice.update.UpdateKeys;
 
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
  * Settings of the {@link RedisSink}: where Redis is, how updates are grouped and keyed, and how the
@@ -35,6 +37,7 @@ public final class RedisSinkOptions implements Serializable {
     public static final long DEFAULT_BUFFER_MAX_BYTES = 8L * 1024 * 1024;
 
     private final String redisUrl;
+    private final boolean cluster;
     private final int groupDepth;
     private final String streamPrefix;
     private final long streamMaxLen;
@@ -48,6 +51,7 @@ public final class RedisSinkOptions implements Serializable {
 
     private RedisSinkOptions(Builder b) {
         this.redisUrl = b.redisUrl;
+        this.cluster = b.cluster;
         this.groupDepth = b.groupDepth;
         this.streamPrefix = b.streamPrefix;
         this.streamMaxLen = b.streamMaxLen;
@@ -85,6 +89,10 @@ public final class RedisSinkOptions implements Serializable {
                     "must be resolved to a real address first: start the embedded Redis (LocalServices) and pass its URL");
         }
         apply(config, ConfigKeys.REDIS_URL, () -> b.withRedisUrl(url));
+        apply(
+                config,
+                ConfigKeys.REDIS_CLUSTER,
+                () -> b.withCluster(config.getBoolean(ConfigKeys.REDIS_CLUSTER)));
         apply(
                 config,
                 ConfigKeys.REDIS_GROUP_DEPTH,
@@ -125,6 +133,13 @@ public final class RedisSinkOptions implements Serializable {
                 config,
                 ConfigKeys.REDIS_BUFFER_MAX_BYTES,
                 () -> b.withBufferMaxBytes(config.getLong(ConfigKeys.REDIS_BUFFER_MAX_BYTES)));
+        if (!b.cluster && url.contains(",")) {
+            throw config.invalid(
+                    ConfigKeys.REDIS_URL,
+                    "names several servers, which only a Redis Cluster has: set "
+                            + ConfigKeys.REDIS_CLUSTER
+                            + "=true, or give one URL");
+        }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -148,15 +163,26 @@ public final class RedisSinkOptions implements Serializable {
         }
     }
 
-    /** The Redis URL, {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}. */
+    /**
+     * The Redis URL, {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}; for a
+     * Redis Cluster, one or more of its nodes, comma-separated.
+     */
     public String redisUrl() {
         return redisUrl;
     }
 
-    /** {@code host:port} of the Redis URL, without credentials: for log lines. */
+    /** True when {@link #redisUrl} names nodes of a Redis Cluster. */
+    public boolean cluster() {
+        return cluster;
+    }
+
+    /** {@code host:port} of the Redis URL (each, for a cluster), without credentials: for logs. */
     public String redisAddress() {
-        URI uri = URI.create(redisUrl);
-        return uri.getHost() + ":" + uri.getPort();
+        StringJoiner nodes = new StringJoiner(",", cluster ? "Redis Cluster " : "", "");
+        for (URI uri : RedisClients.urls(redisUrl)) {
+            nodes.add(uri.getHost() + ":" + uri.getPort());
+        }
+        return nodes.toString();
     }
 
     public int groupDepth() {
@@ -203,6 +229,7 @@ public final class RedisSinkOptions implements Serializable {
     public Builder toBuilder() {
         return builder()
                 .withRedisUrl(redisUrl)
+                .withCluster(cluster)
                 .withGroupDepth(groupDepth)
                 .withStreamPrefix(streamPrefix)
                 .withStreamMaxLen(streamMaxLen)
@@ -229,6 +256,7 @@ public final class RedisSinkOptions implements Serializable {
                 && retryMaxMs == x.retryMaxMs
                 && timeoutMs == x.timeoutMs
                 && bufferMaxBytes == x.bufferMaxBytes
+                && cluster == x.cluster
                 && redisUrl.equals(x.redisUrl)
                 && streamPrefix.equals(x.streamPrefix)
                 && latestPrefix.equals(x.latestPrefix);
@@ -238,6 +266,7 @@ public final class RedisSinkOptions implements Serializable {
     public int hashCode() {
         return Objects.hash(
                 redisUrl,
+                cluster,
                 groupDepth,
                 streamPrefix,
                 streamMaxLen,
@@ -284,6 +313,7 @@ public final class RedisSinkOptions implements Serializable {
      */
     public static final class Builder {
         private String redisUrl = DEFAULT_REDIS_URL;
+        private boolean cluster;
         private int groupDepth = DEFAULT_GROUP_DEPTH;
         private String streamPrefix = DEFAULT_STREAM_PREFIX;
         private long streamMaxLen = DEFAULT_STREAM_MAXLEN;
@@ -299,10 +329,26 @@ public final class RedisSinkOptions implements Serializable {
 
         /**
          * {@code redis://host:port} (port 6379 if left out), with optional {@code user:password@}
-         * and {@code /db}; or {@code rediss://}.
+         * and {@code /db}; or {@code rediss://}. For a Redis Cluster, several such URLs may be
+         * given, comma-separated.
          */
         public Builder withRedisUrl(String redisUrl) {
             Objects.requireNonNull(redisUrl, "redisUrl");
+            StringBuilder urls = new StringBuilder();
+            for (String url : redisUrl.split(",")) {
+                urls.append(urls.length() > 0 ? "," : "").append(normalized(url));
+            }
+            this.redisUrl = urls.toString();
+            return this;
+        }
+
+        /** True: the URLs name nodes of a Redis Cluster. */
+        public Builder withCluster(boolean cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        private static String normalized(String redisUrl) {
             URI uri;
             try {
                 uri = new URI(redisUrl.trim());
@@ -331,8 +377,7 @@ public final class RedisSinkOptions implements Serializable {
                     throw new IllegalArgumentException("redisUrl is not a URL: " + e.getMessage());
                 }
             }
-            this.redisUrl = uri.toString();
-            return this;
+            return uri.toString();
         }
 
         /** Segments of the tag hierarchy that make a channel group, at least 1. */
@@ -409,6 +454,10 @@ public final class RedisSinkOptions implements Serializable {
         }
 
         public RedisSinkOptions build() {
+            if (!cluster && redisUrl.contains(",")) {
+                throw new IllegalArgumentException(
+                        "several Redis URLs name a Redis Cluster: set cluster to true");
+            }
             if (retryMaxMs < retryInitialMs) {
                 throw new IllegalArgumentException(
                         "retryMaxMs ("
