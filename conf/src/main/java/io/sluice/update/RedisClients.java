@@ -29,6 +29,8 @@ import java.util.Set;
  * it may list several of its nodes, comma-separated, any of which lets the client find the rest.
  */
 public final class RedisClients {
+    private static final int DEFAULT_PORT = 6379;
+
     private RedisClients() {}
 
     /** A client configuration builder with the protocol settled; add timeouts and a name to it. */
@@ -76,8 +78,19 @@ public final class RedisClients {
             if (url.isEmpty()) {
                 continue;
             }
-            URI uri = URI.create(url.contains("://") ? url : "redis://" + url);
-            if (!JedisURIHelper.isValid(uri)) {
+            URI uri;
+            try {
+                uri = new URI(url.contains("://") ? url : "redis://" + url);
+                if (uri.getHost() != null && uri.getPort() < 0) {
+                    uri = atNode(uri, new HostAndPort(uri.getHost(), DEFAULT_PORT));
+                }
+            } catch (URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null
+                    || !JedisURIHelper.isValid(uri)
+                    || !(JedisURIHelper.isRedisScheme(uri)
+                            || JedisURIHelper.isRedisSSLScheme(uri))) {
                 throw new IllegalArgumentException(
                         "not a Redis URL (redis://host:port): '" + url + "' in '" + redisUrl + "'");
             }

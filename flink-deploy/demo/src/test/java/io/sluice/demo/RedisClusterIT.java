@@ -50,6 +50,7 @@ class RedisClusterIT {
 
     @Test
     void liveUpdatesAndPresenceRunOnARedisClusterOfThreeMasters() throws Exception {
+        long began = System.nanoTime();
         Path copy = dir.resolve("readings.ndjson");
         Files.createDirectories(dir.resolve("run"));
         WebSocketClient client = new WebSocketClient();
@@ -141,8 +142,13 @@ class RedisClusterIT {
                         });
                 System.out.printf(
                         "RedisClusterIT: %,d windows of %d tags pushed through a Redis Cluster of"
-                                + " 3 masters, %d wrong, %d windows missing%n",
-                        received.size(), startsByTag.size(), wrong, gaps.size());
+                                + " 3 masters, %d wrong, %d windows missing; %.0f s from the"
+                                + " cluster's start%n",
+                        received.size(),
+                        startsByTag.size(),
+                        wrong,
+                        gaps.size(),
+                        (System.nanoTime() - began) / 1e9);
                 assertThat(startsByTag).as("tags the client saw").hasSize(TAGS);
                 assertThat(received.size()).as("windows").isGreaterThanOrEqualTo(TAGS * 5);
                 assertThat(wrong).as("windows unlike the oracle").isZero();

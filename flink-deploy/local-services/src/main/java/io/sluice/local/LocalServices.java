@@ -59,6 +59,7 @@ public final class LocalServices implements AutoCloseable {
     private final Path parentDirectory;
     private final Map<Service, Integer> ports;
     private final boolean checkReachable;
+    private final boolean redisCluster;
 
     private final Map<Service, String> resolved = new EnumMap<>(Service.class);
     private final Map<Service, AutoCloseable> embedded = new EnumMap<>(Service.class);
@@ -105,6 +106,7 @@ public final class LocalServices implements AutoCloseable {
         this.parentDirectory = b.parentDirectory;
         this.ports = new EnumMap<>(b.ports);
         this.checkReachable = b.checkReachable;
+        this.redisCluster = b.redisCluster;
     }
 
     public static Builder builder() {
@@ -129,7 +131,8 @@ public final class LocalServices implements AutoCloseable {
                                 config.get(ConfigKeys.JDBC_URL),
                                 config.get(ConfigKeys.JDBC_USER),
                                 config.get(ConfigKeys.JDBC_PASSWORD))
-                        .redisUrl(config.get(ConfigKeys.REDIS_URL));
+                        .redisUrl(config.get(ConfigKeys.REDIS_URL))
+                        .redisCluster(config.getBoolean(ConfigKeys.REDIS_CLUSTER));
         if (config.has(ConfigKeys.LOCAL_DATA_DIR) && config.isSet(ConfigKeys.LOCAL_DATA_DIR)) {
             b.dataDirectory(Path.of(config.get(ConfigKeys.LOCAL_DATA_DIR)));
         }
@@ -185,6 +188,12 @@ public final class LocalServices implements AutoCloseable {
                 embedded.put(s, postgres);
                 return postgres.start().jdbcUrl();
             case REDIS:
+                if (redisCluster) {
+                    EmbeddedRedisCluster cluster =
+                            new EmbeddedRedisCluster(dir.resolve("redis-cluster"), 3);
+                    embedded.put(s, cluster);
+                    return cluster.start().redisUrl();
+                }
                 EmbeddedRedisServer redis =
                         EmbeddedRedisServer.builder(dir.resolve("redis")).port(port).build();
                 embedded.put(s, redis);
@@ -406,6 +415,7 @@ public final class LocalServices implements AutoCloseable {
         private Path parentDirectory;
         private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
         private boolean checkReachable = true;
+        private boolean redisCluster;
 
         private Builder() {}
 
@@ -456,6 +466,15 @@ public final class LocalServices implements AutoCloseable {
         }
 
         /** Whether to check that real addresses answer before handing them out; true by default. */
+        /**
+         * With an {@value #EMBEDDED} Redis: a Redis Cluster of 3 masters instead of one server (its
+         * nodes on free ports); {@code redis.cluster}.
+         */
+        public Builder redisCluster(boolean redisCluster) {
+            this.redisCluster = redisCluster;
+            return this;
+        }
+
         public Builder checkReachable(boolean checkReachable) {
             this.checkReachable = checkReachable;
             return this;

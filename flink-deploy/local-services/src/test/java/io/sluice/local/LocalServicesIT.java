@@ -1,15 +1,19 @@
 package io.sluice.local;
 
 import io.sluice.config.SluiceConfig;
+import io.sluice.update.RedisClients;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +29,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalServicesIT {
     @TempDir Path dir;
+
+    @Test
+    void anEmbeddedRedisClusterHasThreeMastersThatServeEverySlot() throws Exception {
+        LocalServices services =
+                LocalServices.start(
+                        SluiceConfig.load(
+                                Map.of(),
+                                Map.of("redis.cluster", "true", "local.data.dir", dir.toString())),
+                        EnumSet.of(Service.REDIS));
+        Path data = services.dataDirectory().orElseThrow();
+        String url = services.redisUrl();
+
+        assertThat(url.split(",")).hasSize(3);
+        try (RedisClusterClient cluster =
+                RedisClusterClient.builder().nodes(RedisClients.nodes(url)).build()) {
+            for (int i = 0; i < 100; i++) {
+                cluster.set("key-" + i, "" + i); // keys on every master's slots
+            }
+            assertThat(cluster.getClusterNodes()).hasSize(3);
+            assertThat(cluster.get("key-99")).isEqualTo("99");
+        }
+        for (URI node : RedisClients.urls(url)) {
+            try (Jedis j = RedisClients.connect(node)) {
+                assertThat(j.clusterInfo()).contains("cluster_state:ok", "cluster_size:3");
+                assertThat(j.dbSize()).as("keys on %s", node).isPositive();
+            }
+        }
+
+        services.close();
+
+        assertThat(data).doesNotExist();
+    }
 
     @Test
     void embeddedServicesShareOneDataFolderWhichCloseDeletes() throws Exception {

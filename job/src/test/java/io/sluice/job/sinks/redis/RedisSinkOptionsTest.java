@@ -34,6 +34,7 @@ class RedisSinkOptionsTest {
                         config(
                                 Map.ofEntries(
                                         Map.entry("redis.url", "redis://cache.plant:6380/2"),
+                                        Map.entry("redis.cluster", "true"),
                                         Map.entry("redis.group.depth", "3"),
                                         Map.entry("redis.stream.prefix", "s"),
                                         Map.entry("redis.stream.maxlen", "500"),
@@ -48,6 +49,7 @@ class RedisSinkOptionsTest {
                 .isEqualTo(
                         RedisSinkOptions.builder()
                                 .withRedisUrl("redis://cache.plant:6380/2")
+                                .withCluster(true)
                                 .withGroupDepth(3)
                                 .withStreamPrefix("s")
                                 .withStreamMaxLen(500)
@@ -109,6 +111,29 @@ class RedisSinkOptionsTest {
         assertThat(o.redisUrl()).isEqualTo("redis://user:secret@cache.plant:6379");
         assertThat(o.redisAddress()).isEqualTo("cache.plant:6379");
         assertThat(o.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void aRedisClusterTakesSeveralNodesWhichOneRedisCannot() {
+        RedisSinkOptions o =
+                RedisSinkOptions.fromConfig(
+                        config(
+                                Map.of(
+                                        "redis.cluster",
+                                        "true",
+                                        "redis.url",
+                                        "redis://:pw@10.0.0.1:7000,redis://10.0.0.2")));
+        assertThat(o.cluster()).isTrue();
+        assertThat(o.redisUrl()).isEqualTo("redis://:pw@10.0.0.1:7000,redis://10.0.0.2:6379");
+        assertThat(o.redisAddress()).isEqualTo("Redis Cluster 10.0.0.1:7000,10.0.0.2:6379");
+
+        assertThatThrownBy(
+                        () ->
+                                RedisSinkOptions.fromConfig(
+                                        config(Map.of("redis.url", "redis://a:1,redis://b:2"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redis.url = 'redis://a:1,redis://b:2'")
+                .hasMessageContaining("set redis.cluster=true");
     }
 
     @Test
