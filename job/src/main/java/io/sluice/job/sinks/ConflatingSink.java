@@ -8,6 +8,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +23,16 @@ import java.util.Map;
  *
  * <p>A batch goes out when it holds {@code batchSize} windows, when {@code intervalMs} has passed
  * since its first, and on every checkpoint and at the end of input.
+ *
+ * <p>Its close never throws. Flink closes a writer also when its task fails, and then the JDBC
+ * writer's close flushes its failed batch again through a closed statement and throws; Flink takes
+ * an exception while handling a failure as fatal and stops the whole TaskManager (a PostgreSQL
+ * restart stopped every TaskManager of the job). What that batch held comes again from the last
+ * checkpoint; at the end of input {@link SinkWriter#flush} has written everything before close.
  */
 public final class ConflatingSink implements Sink<WindowStats> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ConflatingSink.class);
 
     private final Sink<WindowStats> inner;
     private final int batchSize;
@@ -93,8 +103,15 @@ public final class ConflatingSink implements Sink<WindowStats> {
         }
 
         @Override
-        public void close() throws Exception {
-            target.close();
+        public void close() {
+            try {
+                target.close();
+            } catch (Exception e) {
+                LOG.warn(
+                        "Closing the history writer failed ({}); rows it had not written come"
+                                + " again from the last checkpoint",
+                        e.toString());
+            }
         }
 
         private void emit() throws IOException, InterruptedException {

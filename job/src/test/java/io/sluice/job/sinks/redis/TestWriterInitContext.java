@@ -23,7 +23,7 @@ import java.util.OptionalLong;
  * clock (timers fire when the test advances it) and Flink's writer metric group over a {@link
  * MetricListener} that the test reads. The rest is unsupported.
  */
-final class TestWriterInitContext implements WriterInitContext {
+public final class TestWriterInitContext implements WriterInitContext {
     final MetricListener metrics = new MetricListener();
     final TestProcessingTimeService time = new TestProcessingTimeService();
     private final SinkWriterMetricGroup metricGroup =
