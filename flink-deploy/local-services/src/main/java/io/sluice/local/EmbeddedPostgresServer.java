@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -177,7 +176,8 @@ public final class EmbeddedPostgresServer extends EmbeddedServer {
     private void awaitConnection() throws IOException {
         long deadline = System.nanoTime() + startupWait.toNanos();
         while (true) {
-            try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, PASSWORD)) {
+            try {
+                DriverManager.getConnection(jdbcUrl(), USER, PASSWORD).close();
                 return;
             } catch (SQLException e) {
                 if (System.nanoTime() > deadline) {
