@@ -1,14 +1,24 @@
 package io.sluice.local;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -92,6 +102,94 @@ public final class EmbeddedPostgresServer extends EmbeddedServer {
                             + ": "
                             + e.getMessage(),
                     e);
+        }
+    }
+
+    /**
+     * Stops the server (fast mode: open connections are cut) and starts it again on the same port
+     * with the same data, as an operator restarts PostgreSQL. Blocks until it accepts connections.
+     */
+    public synchronized void restart() {
+        requireStarted();
+        if (isClosed()) {
+            throw new IllegalStateException("EmbeddedPostgresServer is closed");
+        }
+        long begin = System.nanoTime();
+        try {
+            // postmaster.opts is the postmaster's command line: read it before the server goes.
+            List<String> command = postmasterCommand();
+            stopPostmaster();
+            // Started again as zonky started it (pg_ctl restart refuses to run as root).
+            new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(
+                                    dataDirectory.resolve("restart.log").toFile()))
+                    .start();
+            awaitConnection();
+        } catch (IOException e) {
+            throw new ServiceStartException(
+                    "Embedded PostgreSQL failed to restart on " + jdbcUrl() + ": " + e, e);
+        }
+        LOG.info(
+                "PostgreSQL restarted on {} in {} ms",
+                jdbcUrl(),
+                (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /** The words of postmaster.opts: the postgres binary unquoted, then each option in quotes. */
+    private List<String> postmasterCommand() throws IOException {
+        String opts = Files.readString(dataDirectory.resolve("postmaster.opts")).trim();
+        int firstQuote = opts.indexOf(" \"");
+        List<String> command = new ArrayList<>();
+        if (LinuxUtils.isUnshareAvailable()) {
+            // As zonky runs it when we are root: in a user namespace, where postgres is not root.
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.add(firstQuote < 0 ? opts : opts.substring(0, firstQuote));
+        Matcher option = Pattern.compile("\"([^\"]*)\"").matcher(opts);
+        while (option.find()) {
+            command.add(option.group(1));
+        }
+        return command;
+    }
+
+    /** SIGINT, PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave). */
+    private void stopPostmaster() throws IOException {
+        long pid =
+                Long.parseLong(
+                        Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+        Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
+            if (postmaster.isPresent()) {
+                postmaster.get().onExit().get(startupWait.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the postmaster " + pid, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the postmaster " + pid + " did not stop: " + e, e);
+        }
+    }
+
+    private void awaitConnection() throws IOException {
+        long deadline = System.nanoTime() + startupWait.toNanos();
+        while (true) {
+            try {
+                DriverManager.getConnection(jdbcUrl(), USER, PASSWORD).close();
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no connection within " + startupWait + ": " + e, e);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for PostgreSQL", e);
+            }
         }
     }
 

@@ -29,6 +29,7 @@ public final class EmbeddedRedisServer extends EmbeddedServer {
 
     private final boolean clusterNode;
     private RedisServer server;
+    private File executable;
     private int port;
 
     /** A server on a free port, with its files in {@code dataDirectory}. */
@@ -49,7 +50,6 @@ public final class EmbeddedRedisServer extends EmbeddedServer {
     public synchronized EmbeddedRedisServer start() {
         long begin = beginStart();
         requireRequestedPortFree();
-        File executable;
         try {
             Path bin = Files.createDirectories(dataDirectory.resolve("bin"));
             executable = ExecutableProvider.newJarResourceProvider(bin.toFile()).get();
@@ -93,6 +93,31 @@ public final class EmbeddedRedisServer extends EmbeddedServer {
                 (System.nanoTime() - begin) / 1_000_000,
                 dataDirectory);
         return this;
+    }
+
+    /**
+     * Stops redis-server and starts a new one on the same port, as an operator restarts a Redis
+     * without persistence: every key is lost. Blocks until the new one accepts connections.
+     */
+    public synchronized void restart() {
+        requireStarted();
+        if (isClosed()) {
+            throw new IllegalStateException("EmbeddedRedisServer is closed");
+        }
+        long begin = System.nanoTime();
+        try {
+            server.stop();
+            // The old server's listening socket is closed; SO_REUSEADDR lets the new one bind.
+            server = new RedisServer(port, arguments(executable), false, LOG::debug, LOG::debug);
+            server.start();
+        } catch (IOException e) {
+            throw new ServiceStartException(
+                    "Embedded Redis failed to restart on " + redisUrl() + ": " + e.getMessage(), e);
+        }
+        LOG.info(
+                "Redis restarted on {} in {} ms",
+                redisUrl(),
+                (System.nanoTime() - begin) / 1_000_000);
     }
 
     private List<String> arguments(File executable) {

@@ -351,6 +351,30 @@ public final class LocalServices implements AutoCloseable {
         }
     }
 
+    /**
+     * Restarts an embedded Redis or PostgreSQL on the same address, as an operator would, to test
+     * how their clients recover: Redis comes back empty (it persists nothing), PostgreSQL with its
+     * data. Blocks until the service accepts connections again.
+     *
+     * @throws IllegalStateException if the service is a real one, or Kafka
+     */
+    public void restart(Service s) {
+        AutoCloseable service;
+        synchronized (this) {
+            address(s);
+            service = embedded.get(s);
+        }
+        if (service instanceof EmbeddedRedisServer redis) {
+            redis.restart();
+        } else if (service instanceof EmbeddedPostgresServer pg) {
+            pg.restart();
+        } else {
+            throw new IllegalStateException(
+                    "Only an embedded Redis or PostgreSQL can be restarted, not "
+                            + s.displayName());
+        }
+    }
+
     /** Stops the embedded services (Kafka first) and deletes their data folder; idempotent. */
     @Override
     public synchronized void close() {

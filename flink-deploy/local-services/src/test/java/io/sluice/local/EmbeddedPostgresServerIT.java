@@ -69,6 +69,30 @@ class EmbeddedPostgresServerIT {
     }
 
     @Test
+    void restartKeepsThePortAndTheRows() throws Exception {
+        try (EmbeddedPostgresServer pg =
+                EmbeddedPostgresServer.builder(dir.resolve("pg")).start()) {
+            String url = pg.jdbcUrl();
+            try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password());
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE kept (n INT)");
+                s.execute("INSERT INTO kept VALUES (1), (2)");
+            }
+
+            pg.restart();
+
+            assertThat(pg.jdbcUrl()).isEqualTo(url);
+            try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password());
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT sum(n) FROM kept")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+            }
+        }
+        assertThat(dir.resolve("pg")).doesNotExist(); // close stops the restarted server too
+    }
+
+    @Test
     void aTakenPortIsReportedInOneSentenceNamingTheServiceAndAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             EmbeddedPostgresServer.Builder builder =

@@ -58,6 +58,27 @@ class EmbeddedRedisServerIT {
     }
 
     @Test
+    void restartKeepsThePortAndLosesTheData() {
+        try (EmbeddedRedisServer redis =
+                EmbeddedRedisServer.builder(dir.resolve("redis")).start()) {
+            String url = redis.redisUrl();
+            try (RedisClient client = RedisClient.create(url)) {
+                client.set("before", "restart");
+            }
+
+            redis.restart();
+
+            assertThat(redis.redisUrl()).isEqualTo(url);
+            assertThat(redisServerProcesses()).isEqualTo(1);
+            try (RedisClient client = RedisClient.create(url)) {
+                assertThat(client.get("before")).isNull(); // nothing persisted
+                client.set("after", "restart");
+                assertThat(client.get("after")).isEqualTo("restart");
+            }
+        }
+    }
+
+    @Test
     void aTakenPortIsReportedInOneSentenceNamingTheServiceAndAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             EmbeddedRedisServer.Builder builder =

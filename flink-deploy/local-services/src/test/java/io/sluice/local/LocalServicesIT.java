@@ -98,6 +98,35 @@ class LocalServicesIT {
     }
 
     @Test
+    void restartBringsRedisAndPostgresBackOnTheirAddresses() throws Exception {
+        try (LocalServices services =
+                LocalServices.builder()
+                        .services(Service.POSTGRES, Service.REDIS)
+                        .dataDirectory(dir)
+                        .start()) {
+            String jdbcUrl = services.jdbcUrl();
+            String redisUrl = services.redisUrl();
+
+            services.restart(Service.REDIS);
+            services.restart(Service.POSTGRES);
+
+            assertThat(services.jdbcUrl()).isEqualTo(jdbcUrl);
+            assertThat(services.redisUrl()).isEqualTo(redisUrl);
+            try (Connection c =
+                            DriverManager.getConnection(
+                                    jdbcUrl, services.jdbcUser(), services.jdbcPassword());
+                    ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+            try (RedisClient redis = RedisClient.create(redisUrl)) {
+                assertThat(redis.ping()).isEqualTo("PONG");
+            }
+            assertThatThrownBy(() -> services.restart(Service.KAFKA))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void aRealAddressIsPassedThroughWithoutStartingAServerOfItsOwn() {
         try (EmbeddedRedisServer real =
                 EmbeddedRedisServer.builder(dir.resolve("real-redis")).start()) {
