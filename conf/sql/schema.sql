@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS window_stats (
   twa_area        double precision NOT NULL,
   twa_span_ms     bigint           NOT NULL,
   worst_quality   text             NOT NULL CHECK (worst_quality IN ('good', 'uncertain', 'bad')),
-  -- 0 when first written; each late revision adds one. An older revision never overwrites a newer.
+  -- 0 when first written; each late revision adds one; after the job restores, at least
+  -- restore epoch x 65536 (job/README.md). An older revision never overwrites a newer.
   revision        integer          NOT NULL,
   updated_at      timestamptz      NOT NULL DEFAULT now(),
   PRIMARY KEY (tag, window_ms, window_start)

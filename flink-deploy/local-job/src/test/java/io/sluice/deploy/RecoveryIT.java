@@ -69,6 +69,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecoveryIT {
     private static final String TOPIC = "sluice.readings";
+    private static final String LATE_TOPIC = "sluice.readings.late";
     private static final int PARTITIONS = 4;
     private static final int TAGS = 1000;
     private static final Instant START = Instant.parse("2026-11-26T08:00:00Z");
@@ -414,12 +415,64 @@ class RecoveryIT {
                                                 + ", oracle "
                                                 + Arrays.toString(values(e.getValue())))
                         .toList();
+        if (!wrong.isEmpty()) {
+            System.out.println(explain(wrong.subList(0, Math.min(3, wrong.size())), sent));
+        }
         return new Comparison(
                 all,
                 oracle.size(),
                 oracle.keySet().stream().filter(k -> !stored.containsKey(k)).count(),
                 stored.keySet().stream().filter(k -> !oracle.containsKey(k)).count(),
                 wrong);
+    }
+
+    /**
+     * What the stored rows of wrong windows went through: their revision and when they were
+     * written, each reading sent for the window in the order the simulator sent it, and which of
+     * them the job put on the late topic.
+     */
+    private String explain(List<String> wrong, List<Reading> sent) throws Exception {
+        List<String> late = Readings.readAll(services.kafkaBootstrapServers(), LATE_TOPIC);
+        StringBuilder out = new StringBuilder("RecoveryIT: wrong windows explained\n");
+        for (String line : wrong) {
+            String key = line.substring(0, line.indexOf(':'));
+            String[] k = key.split("\\|");
+            String tag = k[0];
+            long size = Long.parseLong(k[1]);
+            long start = Long.parseLong(k[2]);
+            out.append("  ").append(line).append('\n');
+            try (Connection db = connect();
+                    PreparedStatement st =
+                            db.prepareStatement(
+                                    "SELECT revision, updated_at FROM window_stats"
+                                            + " WHERE tag = ? AND window_ms = ? AND window_start = ?")) {
+                st.setString(1, tag);
+                st.setLong(2, size);
+                st.setTimestamp(3, new Timestamp(start));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.append("    stored revision ")
+                                .append(rs.getInt(1))
+                                .append(", written ")
+                                .append(rs.getTimestamp(2).toInstant())
+                                .append('\n');
+                    }
+                }
+            }
+            for (int i = 0; i < sent.size(); i++) {
+                Reading r = sent.get(i);
+                if (r.tag.equals(tag) && r.ts >= start && r.ts < start + size) {
+                    String asLate = tag + " " + Instant.ofEpochMilli(r.ts) + " " + r.value;
+                    out.append("    sent #")
+                            .append(i)
+                            .append(' ')
+                            .append(Instant.ofEpochMilli(r.ts))
+                            .append(late.contains(asLate) ? " ON THE LATE TOPIC" : "")
+                            .append('\n');
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** The settled windows against the stored ones. */

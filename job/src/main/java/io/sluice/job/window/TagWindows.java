@@ -3,6 +3,8 @@ package io.sluice.job.window;
 import io.sluice.reading.Reading;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -10,6 +12,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -32,9 +37,22 @@ import java.util.Map;
  *
  * <p>Windows are aligned to the epoch, as Flink's own tumbling windows are, and a window [s, e)
  * closes when the watermark reaches e - 1.
+ *
+ * <p><b>Revisions across restores.</b> A job restored from a checkpoint replays what it read after
+ * it, and the watermark, which no checkpoint keeps, rises anew: a reading that was late before may
+ * be on time in the replay, so a window's complete figures can come as revision 0 after the earlier
+ * run stored revision 1 with one reading fewer, and the sinks keep the higher revision. So every
+ * restore starts a new restore epoch (kept in operator state: one more than the restored one, plus
+ * the task's attempt, for a second failure before the next checkpoint), and each emission's
+ * revision is at least epoch × {@value #REVISIONS_PER_EPOCH}: what a restored job emits supersedes
+ * whatever an earlier run of it stored. A job that never restored emits revisions 0, 1, 2, ...
  */
-public final class TagWindows extends KeyedProcessFunction<String, Reading, WindowStats> {
+public final class TagWindows extends KeyedProcessFunction<String, Reading, WindowStats>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+
+    /** Revisions one window may take within one restore epoch. */
+    static final int REVISIONS_PER_EPOCH = 1 << 16;
 
     public static final OutputTag<Reading> LATE = new OutputTag<>("late-readings") {};
 
@@ -48,6 +66,8 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
     private transient Counter lateReadings;
     private transient Counter duplicateReadings;
     private transient Counter revisions;
+    private transient ListState<Integer> epochState;
+    private transient int epoch;
 
     /**
      * @param sizesMs window sizes, ascending; each a multiple of the first
@@ -101,6 +121,34 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadings");
         duplicateReadings = getRuntimeContext().getMetricGroup().counter("duplicateReadings");
         revisions = getRuntimeContext().getMetricGroup().counter("windowRevisions");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        epochState =
+                context.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>("restore-epoch", Types.INT));
+        int restored = 0;
+        for (Integer e : epochState.get()) {
+            restored = Math.max(restored, e);
+        }
+        int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
+        epoch = context.isRestored() ? restored + 1 + attempt : attempt;
+        if (epoch >= Integer.MAX_VALUE / REVISIONS_PER_EPOCH) {
+            throw new IllegalStateException(
+                    "restore epoch " + epoch + " leaves no room for revisions");
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        epochState.update(List.of(epoch));
+    }
+
+    /** The revision of a window's next emission: one more than the last, and in this epoch. */
+    private int nextRevision(WindowStats previous) {
+        int floor = epoch * REVISIONS_PER_EPOCH;
+        return previous == null ? floor : Math.max(previous.revision + 1, floor);
     }
 
     @Override
@@ -161,6 +209,7 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
                 CoarseWindow window = coarseState.get(c).get(start);
                 if (window != null && window.emitted == null) {
                     window.emitted = mergeCoarse(tag, c, start, window);
+                    window.emitted.revision = nextRevision(null);
                     coarseState.get(c).put(start, window);
                     out.collect(window.emitted);
                 }
@@ -181,6 +230,7 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
             long start = floorStart(log.ts[i], fineMs);
             int j = log.firstAtOrAfter(start + fineMs);
             WindowStats w = fineWindow(tag, log, start, i, j);
+            w.revision = nextRevision(null); // never emitted: past emittedUpTo
             fineState.put(start, w);
             out.collect(w);
             noteFineWindow(
@@ -206,9 +256,9 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
             return false;
         }
         if (old != null) {
-            w.revision = old.revision + 1;
             revisions.inc();
         }
+        w.revision = nextRevision(old);
         fineState.put(start, w);
         out.collect(w);
         noteFineWindow(
@@ -264,7 +314,7 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
         }
         WindowStats merged = mergeCoarse(tag, c, start, window);
         if (!WindowMath.sameFigures(window.emitted, merged)) {
-            merged.revision = window.emitted.revision + 1;
+            merged.revision = nextRevision(window.emitted);
             revisions.inc();
             window.emitted = merged;
             coarseState.get(c).put(start, window);

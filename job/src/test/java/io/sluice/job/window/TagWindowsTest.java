@@ -4,6 +4,7 @@ import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -60,6 +61,41 @@ class TagWindowsTest {
         assertThat(out.get(0).windowStart).isEqualTo(BEGINNING);
         assertThat(out.get(0).count).isEqualTo(2);
         assertThat(out.get(0).revision).isZero();
+    }
+
+    /**
+     * The replay after a restore: a reading that was late the first time (revision 1, stored) is on
+     * time in the replay, whose watermark rises anew, so the complete window comes as the first
+     * emission of the restored run; it must still supersede the stored revision 1.
+     */
+    @Test
+    void aWindowEmittedAfterARestoreSupersedesWhatTheEarlierRunEmitted() throws Exception {
+        var snapshot = harness.snapshot(1, 1); // before the window's readings
+        reading(100, 2);
+        watermark(999);
+        reading(900, 6); // late: revision 1, two readings
+        List<WindowStats> firstRun = emitted();
+        assertThat(firstRun).extracting(w -> w.revision).containsExactly(0, 1);
+
+        harness.close();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new TagWindows(new long[] {1000, 3000}, 1500)),
+                        r -> r.tag,
+                        Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        reading(100, 2);
+        reading(900, 6); // on time in the replay
+        watermark(999);
+
+        List<WindowStats> replay = emitted();
+        assertThat(replay).hasSize(1);
+        assertThat(replay.get(0).count).isEqualTo(2);
+        assertThat(replay.get(0).revision)
+                .as("the replay's first emission against the first run's last")
+                .isGreaterThan(firstRun.get(1).revision)
+                .isEqualTo(TagWindows.REVISIONS_PER_EPOCH);
     }
 
     @Test
