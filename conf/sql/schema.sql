@@ -43,5 +43,17 @@ CREATE OR REPLACE FUNCTION window_supersedes(
 RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT (window_start, revision) >= (held_start, held_revision) $$;
 
+-- Late readings and dead letters per source and minute, for the data-quality reports (the job's
+-- FaultCounts): source is the tag, or 'reason:<REJECT_REASON>' for a dead letter whose record key is
+-- no tag; minute is the start of the minute of a late reading's time, or of a dead letter's Kafka
+-- record. The job writes running totals, and a row keeps the greater of stored and new.
+CREATE TABLE IF NOT EXISTS reading_faults (
+  source            text COLLATE "C" NOT NULL,
+  minute            timestamptz      NOT NULL,
+  late_count        bigint           NOT NULL,
+  dead_letter_count bigint           NOT NULL,
+  PRIMARY KEY (source, minute)
+);
+
 -- Every tag over a time range (dashboards, rollups of a whole area).
 CREATE INDEX IF NOT EXISTS window_stats_by_time ON window_stats (window_ms, window_start);

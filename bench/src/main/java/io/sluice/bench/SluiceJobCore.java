@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import io.sluice.job.JobSettings;
+import io.sluice.job.faults.FaultCount;
 import io.sluice.job.parse.DeadLetter;
 import io.sluice.job.window.WindowStats;
 import io.sluice.reading.Reading;
@@ -55,7 +56,8 @@ final class SluiceJobCore implements Measurement {
                             CountingSink.<Reading>records(runId, "late", new DiscardingSink<>()),
                             CountingSink.windows(
                                     runId, "history", new DiscardingSink<WindowStats>()),
-                            CountingSink.windows(runId, "live", new DiscardingSink<WindowStats>()));
+                            CountingSink.windows(runId, "live", new DiscardingSink<WindowStats>()),
+                            new DiscardingSink<FaultCount>());
             double wall = (System.nanoTime() - wallStart) / 1e9;
             double cpu = SluiceJobRuns.cpuSeconds() - cpuStart;
             double net = result.getNetRuntime() / 1e3;

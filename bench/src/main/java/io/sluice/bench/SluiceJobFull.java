@@ -3,6 +3,7 @@ package io.sluice.bench;
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.JobSettings;
+import io.sluice.job.sinks.FaultsSink;
 import io.sluice.job.sinks.HistorySink;
 import io.sluice.job.sinks.KafkaSinks;
 import io.sluice.job.sinks.Schema;
@@ -88,7 +89,8 @@ final class SluiceJobFull implements Measurement {
                             KafkaSinks.deadLetters(s),
                             KafkaSinks.lateReadings(s),
                             HistorySink.create(s),
-                            RedisSink.fromConfig(config));
+                            RedisSink.fromConfig(config),
+                            FaultsSink.create(s));
             double wall = (System.nanoTime() - wallStart) / 1e9;
             double cpu = SluiceJobRuns.cpuSeconds() - cpuStart;
             double net = result.getNetRuntime() / 1e3;

@@ -4,6 +4,7 @@ import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.JobSettings;
 import io.sluice.job.SluiceJob;
+import io.sluice.job.faults.FaultCount;
 import io.sluice.job.parse.DeadLetter;
 import io.sluice.job.parse.ParsedRecord;
 import io.sluice.job.parse.ReadingSource;
@@ -98,11 +99,13 @@ final class SluiceJobRuns {
             Sink<DeadLetter> deadLetters,
             Sink<Reading> lateReadings,
             Sink<WindowStats> history,
-            Sink<WindowStats> live)
+            Sink<WindowStats> live,
+            Sink<FaultCount> faults)
             throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(s));
-        return new SluiceJob(s, source(s), deadLetters, lateReadings, history, live).execute(env);
+        return new SluiceJob(s, source(s), deadLetters, lateReadings, history, live, faults)
+                .execute(env);
     }
 
     /**

@@ -50,6 +50,7 @@ public final class ConfigKeys {
     public static final String JOB_JDBC_BATCH_INTERVAL_MS = "job.jdbc.batch.interval.ms";
     public static final String JOB_JDBC_MAX_RETRIES = "job.jdbc.max-retries";
     public static final String JOB_SCHEMA_APPLY = "job.schema.apply";
+    public static final String JOB_FAULTS_RETENTION_MS = "job.faults.retention.ms";
 
     // ---- Local run (flink-deploy/local-job)
     public static final String LOCAL_FLINK_REST_PORT = "local.flink.rest.port";

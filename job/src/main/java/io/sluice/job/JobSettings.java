@@ -36,6 +36,7 @@ public record JobSettings(
         long jdbcBatchIntervalMs,
         int jdbcMaxRetries,
         boolean applySchema,
+        long faultsRetentionMs,
         ReadingLimits readingLimits,
         int channelGroupDepth) {
 
@@ -68,6 +69,9 @@ public record JobSettings(
                         ConfigKeys.JOB_WINDOW_SIZES, "must rise, each a multiple of the smallest");
             }
         }
+        if (c.getLong(ConfigKeys.JOB_FAULTS_RETENTION_MS) < 1) {
+            throw c.invalid(ConfigKeys.JOB_FAULTS_RETENTION_MS, "must be positive");
+        }
         return new JobSettings(
                 c.get(ConfigKeys.JOB_NAME),
                 c.get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS),
@@ -93,6 +97,7 @@ public record JobSettings(
                 c.getLong(ConfigKeys.JOB_JDBC_BATCH_INTERVAL_MS),
                 c.getInt(ConfigKeys.JOB_JDBC_MAX_RETRIES),
                 c.getBoolean(ConfigKeys.JOB_SCHEMA_APPLY),
+                c.getLong(ConfigKeys.JOB_FAULTS_RETENTION_MS),
                 ReadingLimits.fromConfig(c),
                 c.getInt(ConfigKeys.REDIS_GROUP_DEPTH));
     }

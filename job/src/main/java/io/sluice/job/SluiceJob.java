@@ -1,10 +1,13 @@
 package io.sluice.job;
 
 import io.sluice.config.SluiceConfig;
+import io.sluice.job.faults.FaultCount;
+import io.sluice.job.faults.FaultCounts;
 import io.sluice.job.parse.DeadLetter;
 import io.sluice.job.parse.ParsedRecord;
 import io.sluice.job.parse.ReadingSource;
 import io.sluice.job.parse.SplitDeadLetters;
+import io.sluice.job.sinks.FaultsSink;
 import io.sluice.job.sinks.HistorySink;
 import io.sluice.job.sinks.KafkaSinks;
 import io.sluice.job.sinks.Schema;
@@ -42,6 +45,7 @@ import java.util.Objects;
  *   -> keyBy(tag) -> windows (all sizes, lateness, revisions): late readings -> late sink
  *        -> history sink (PostgreSQL upsert)
  *        -> keyBy(channel group) -> live sink (Redis stream and latest hashes)
+ *   late readings + dead letters -> keyBy(source, minute) -> fault counts -> faults sink
  * </pre>
  */
 public final class SluiceJob {
@@ -51,6 +55,7 @@ public final class SluiceJob {
     private final Sink<Reading> lateReadings;
     private final Sink<WindowStats> history;
     private final Sink<WindowStats> live;
+    private final Sink<FaultCount> faults;
 
     public SluiceJob(
             JobSettings settings,
@@ -58,13 +63,15 @@ public final class SluiceJob {
             Sink<DeadLetter> deadLetters,
             Sink<Reading> lateReadings,
             Sink<WindowStats> history,
-            Sink<WindowStats> live) {
+            Sink<WindowStats> live,
+            Sink<FaultCount> faults) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.source = Objects.requireNonNull(source, "source");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.lateReadings = Objects.requireNonNull(lateReadings, "lateReadings");
         this.history = Objects.requireNonNull(history, "history");
         this.live = Objects.requireNonNull(live, "live");
+        this.faults = Objects.requireNonNull(faults, "faults");
     }
 
     /**
@@ -101,7 +108,8 @@ public final class SluiceJob {
                 KafkaSinks.deadLetters(settings),
                 KafkaSinks.lateReadings(settings),
                 HistorySink.create(settings),
-                RedisSink.fromConfig(config));
+                RedisSink.fromConfig(config),
+                FaultsSink.create(settings));
     }
 
     /** The settings the job was built with. */
@@ -147,10 +155,8 @@ public final class SluiceJob {
 
         SingleOutputStreamOperator<Reading> readings =
                 records.process(new SplitDeadLetters()).name("parse").uid("parse");
-        readings.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
-                .sinkTo(deadLetters)
-                .name("dead-letters")
-                .uid("dead-letters-sink");
+        DataStream<DeadLetter> rejected = readings.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
+        rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
 
         SingleOutputStreamOperator<WindowStats> windows =
                 readings.keyBy(reading -> reading.tag)
@@ -159,10 +165,22 @@ public final class SluiceJob {
                                         settings.windowSizesMs(), settings.allowedLatenessMs()))
                         .name("windows")
                         .uid("windows");
-        windows.getSideOutput(TagWindows.LATE)
-                .sinkTo(lateReadings)
-                .name("late-readings")
-                .uid("late-readings-sink");
+        DataStream<Reading> late = windows.getSideOutput(TagWindows.LATE);
+        late.sinkTo(lateReadings).name("late-readings").uid("late-readings-sink");
+        late.map(FaultCount::late)
+                .name("late-faults")
+                .uid("late-faults")
+                .union(
+                        rejected.map(FaultCount::deadLetter)
+                                .name("dead-letter-faults")
+                                .uid("dead-letter-faults"))
+                .keyBy(FaultCount::key)
+                .process(new FaultCounts(settings.faultsRetentionMs()))
+                .name("fault-counts")
+                .uid("fault-counts")
+                .sinkTo(faults)
+                .name("faults")
+                .uid("faults-sink");
         windows.sinkTo(history).name("history").uid("history-sink");
         // Keyed by channel group, so that one writer sends each group's message for a window.
         windows.keyBy(new ChannelGroupKeySelector(settings.channelGroupDepth()))

@@ -3,6 +3,7 @@ package io.sluice.job;
 import io.sluice.config.SluiceConfig;
 import io.sluice.job.parse.ParsedRecord;
 import io.sluice.job.parse.ReadingSource;
+import io.sluice.job.sinks.FaultsSink;
 import io.sluice.job.sinks.HistorySink;
 import io.sluice.job.sinks.KafkaSinks;
 import io.sluice.job.sinks.Schema;
@@ -124,7 +125,8 @@ final class PipelineFixture implements BeforeAllCallback, AfterAllCallback {
                         KafkaSinks.deadLetters(s),
                         KafkaSinks.lateReadings(s),
                         history,
-                        RedisSink.fromConfig(config))
+                        RedisSink.fromConfig(config),
+                        FaultsSink.create(s))
                 .execute(env);
     }
 
@@ -136,7 +138,7 @@ final class PipelineFixture implements BeforeAllCallback, AfterAllCallback {
     void truncateHistory() throws Exception {
         try (Connection c = connect();
                 Statement st = c.createStatement()) {
-            st.execute("TRUNCATE window_stats");
+            st.execute("TRUNCATE window_stats, reading_faults");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.job;
 
 import io.sluice.config.SluiceConfig;
+import io.sluice.job.sinks.DeadLetterSerializer;
 import io.sluice.job.sinks.HistorySink;
 import io.sluice.job.window.WindowStats;
 import io.sluice.reading.Quality;
@@ -13,6 +14,7 @@ import io.sluice.testing.WindowOracle;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -77,6 +81,56 @@ class SluiceJobIT {
 
         Map<String, WindowStats> rows = assertTableEqualsOracle(s, sent, true);
         RedisAgreement.assertRedisAgreesWith(rows, config, pipeline.redis.redisUrl());
+        assertFaultsEqualTheTopics(s);
+    }
+
+    /**
+     * reading_faults holds, per source and minute, as many late readings and dead letters as the
+     * late and dead-letter topics got.
+     */
+    private static void assertFaultsEqualTheTopics(JobSettings s) throws Exception {
+        ReadingCodec codec = ReadingCodec.withDefaults();
+        Map<String, long[]> expected = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : pipeline.consumeAll(s.lateTopic())) {
+            Reading r = new Reading();
+            assertThat(codec.decode(record.value(), r)).isNull();
+            expected.computeIfAbsent(r.tag + "@" + minute(r.ts), k -> new long[2])[0]++;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : pipeline.consumeAll(s.deadLetterTopic())) {
+            String key = record.key() == null ? null : new String(record.key(), UTF_8);
+            String source =
+                    key != null && ReadingCodec.isValidTag(key)
+                            ? key
+                            : "reason:" + header(record, DeadLetterSerializer.REASON);
+            long at = Long.parseLong(header(record, DeadLetterSerializer.TIMESTAMP));
+            expected.computeIfAbsent(source + "@" + minute(at), k -> new long[2])[1]++;
+        }
+        Map<String, long[]> stored = new TreeMap<>();
+        try (Connection c = pipeline.connect();
+                ResultSet rs =
+                        c.createStatement()
+                                .executeQuery(
+                                        "SELECT source, minute, late_count, dead_letter_count"
+                                                + " FROM reading_faults")) {
+            while (rs.next()) {
+                stored.put(
+                        rs.getString(1) + "@" + rs.getTimestamp(2).getTime(),
+                        new long[] {rs.getLong(3), rs.getLong(4)});
+            }
+        }
+        assertThat(expected).as("faults on the topics").isNotEmpty();
+        assertThat(stored.keySet()).isEqualTo(expected.keySet());
+        expected.forEach(
+                (key, counts) ->
+                        assertThat(stored.get(key)).as("faults of %s", key).isEqualTo(counts));
+    }
+
+    private static long minute(long epochMs) {
+        return Math.floorDiv(epochMs, 60_000L) * 60_000L;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), UTF_8);
     }
 
     @Test

@@ -55,14 +55,19 @@ public final class HistorySink {
                                 .withMaxRetries(s.jdbcMaxRetries())
                                 .build())
                 .buildAtLeastOnce(
-                        new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                                .withUrl(s.jdbcUrl())
-                                .withDriverName("org.postgresql.Driver")
-                                .withUsername(s.jdbcUser())
-                                .withPassword(s.jdbcPassword())
+                        connection(s)
                                 // One multi-row INSERT per batch instead of one statement per row.
                                 .withProperty("reWriteBatchedInserts", "true")
                                 .build());
+    }
+
+    /** The job's database, as {@code jdbc.url}, {@code jdbc.user} and {@code jdbc.password} say. */
+    static JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection(JobSettings s) {
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .withUrl(s.jdbcUrl())
+                .withDriverName("org.postgresql.Driver")
+                .withUsername(s.jdbcUser())
+                .withPassword(s.jdbcPassword());
     }
 
     /** Sets the parameters of {@link #UPSERT} to the window's figures. */

@@ -48,6 +48,7 @@ public record HistoryQuery(
     private static final int MAX_TAG_LENGTH = 200;
     private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d{1,18}");
     private static final String DEFAULT_WINDOW = "1s";
+    private static final long DEFAULT_SPAN_MINUTES = 5;
     // PostgreSQL's timestamptz ends in the year 294276; four-digit years keep every instant
     // printable.
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
@@ -76,6 +77,15 @@ public record HistoryQuery(
      */
     public static HistoryQuery parse(
             Map<String, List<String>> parameters, HistorySettings settings) {
+        return parse(parameters, settings, System.currentTimeMillis());
+    }
+
+    /**
+     * As {@link #parse(Map, HistorySettings)}, at a given time: {@code to} defaults to it, and
+     * {@code from} to {@value #DEFAULT_SPAN_MINUTES} minutes before {@code to}.
+     */
+    public static HistoryQuery parse(
+            Map<String, List<String>> parameters, HistorySettings settings, long nowMs) {
         for (Map.Entry<String, List<String>> p : parameters.entrySet()) {
             if (!PARAMETERS.contains(p.getKey())) {
                 throw bad(
@@ -106,8 +116,11 @@ public record HistoryQuery(
             checkTag("prefix", prefix);
         }
 
-        long from = instant(parameters, "from");
-        long to = instant(parameters, "to");
+        long to = single(parameters, "to") == null ? nowMs : instant(parameters, "to");
+        long from =
+                single(parameters, "from") == null
+                        ? to - DEFAULT_SPAN_MINUTES * 60_000L
+                        : instant(parameters, "from");
         if (to <= from) {
             throw bad(
                     "'to' ("
@@ -128,6 +141,17 @@ public record HistoryQuery(
 
         String windowText = single(parameters, "window");
         long window = duration("window", windowText == null ? DEFAULT_WINDOW : windowText);
+        if (!settings.storedWindowsMs().contains(window)) {
+            throw bad(
+                    "'window' ("
+                            + windowText
+                            + ") is not a stored window size; the job stores "
+                            + String.join(
+                                    ", ",
+                                    settings.storedWindowsMs().stream()
+                                            .map(HistoryQuery::label)
+                                            .toList()));
+        }
         String bucketText = single(parameters, "bucket");
         long bucket = bucketText == null ? 0 : duration("bucket", bucketText);
         if (bucket != 0 && bucket % window != 0) {

@@ -4,6 +4,8 @@ import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,6 +22,7 @@ import static java.util.Objects.requireNonNull;
  * @param jdbcUrl the PostgreSQL JDBC URL ({@code jdbc.url})
  * @param jdbcUser the database user ({@code jdbc.user})
  * @param jdbcPassword the user's password, empty for none ({@code jdbc.password})
+ * @param storedWindowsMs the window sizes the job stores ({@code job.window.sizes}), ascending
  */
 public record HistorySettings(
         int maxRows,
@@ -27,9 +30,14 @@ public record HistorySettings(
         int poolSize,
         String jdbcUrl,
         String jdbcUser,
-        String jdbcPassword) {
+        String jdbcPassword,
+        List<Long> storedWindowsMs) {
 
     public HistorySettings {
+        storedWindowsMs = List.copyOf(storedWindowsMs);
+        if (storedWindowsMs.isEmpty()) {
+            throw new IllegalArgumentException("the job stores at least one window size");
+        }
         requireNonNull(maxRange, "maxRange");
         requireNonNull(jdbcUrl, "jdbcUrl");
         requireNonNull(jdbcUser, "jdbcUser");
@@ -58,13 +66,25 @@ public record HistorySettings(
                     ConfigKeys.JDBC_URL,
                     "is not a JDBC URL; \"embedded\" must be resolved before the history API starts");
         }
+        List<Long> stored = new ArrayList<>();
+        for (String size : config.getList(ConfigKeys.JOB_WINDOW_SIZES)) {
+            try {
+                stored.add(SluiceConfig.parseDuration(size).toMillis());
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(ConfigKeys.JOB_WINDOW_SIZES, "has '" + size + "'");
+            }
+        }
+        if (stored.isEmpty()) {
+            throw config.invalid(ConfigKeys.JOB_WINDOW_SIZES, "names no window size");
+        }
         return new HistorySettings(
                 maxRows,
                 maxRange,
                 poolSize,
                 jdbcUrl,
                 config.get(ConfigKeys.JDBC_USER),
-                config.get(ConfigKeys.JDBC_PASSWORD));
+                config.get(ConfigKeys.JDBC_PASSWORD),
+                stored);
     }
 
     /** Never shows the password, so that the settings can be logged. */

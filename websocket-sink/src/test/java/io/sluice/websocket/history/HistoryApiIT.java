@@ -255,7 +255,10 @@ class HistoryApiIT {
                         "an empty segment in the prefix", "prefix=plant1." + range, "'prefix'"),
                 Arguments.of(
                         "a LIKE wildcard in the prefix", "prefix=plant1.%25" + range, "'prefix'"),
-                Arguments.of("from missing", "tag=" + PUMP + "&to=" + BEGINNING, "'from'"),
+                Arguments.of(
+                        "a window the job does not store",
+                        "tag=" + PUMP + "&window=7s" + range,
+                        "not a stored window size; the job stores 1s, 1m"),
                 Arguments.of(
                         "from not a time",
                         "tag=" + PUMP + "&from=yesterday&to=" + BEGINNING,

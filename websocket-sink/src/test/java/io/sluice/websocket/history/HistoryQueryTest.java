@@ -19,7 +19,8 @@ class HistoryQueryTest {
                     1,
                     "jdbc:postgresql://127.0.0.1/postgres",
                     "sluice",
-                    "");
+                    "",
+                    List.of(1000L, 60_000L));
 
     @Test
     void defaultsAreOneSecondWindowsAsJsonUpToTheMaximumRows() {
@@ -38,6 +39,26 @@ class HistoryQueryTest {
                                 HistoryFormat.JSON,
                                 100));
         assertThat(query.isRollup()).isFalse();
+    }
+
+    @Test
+    void withoutFromAndToTheLastFiveMinutesUpToNow() {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        parameters.put("prefix", List.of("plant1.area01"));
+        parameters.put("window", List.of("1s"));
+
+        HistoryQuery query = HistoryQuery.parse(parameters, SETTINGS, 1_000_000_000L);
+
+        assertThat(query.fromMs()).isEqualTo(1_000_000_000L - 300_000);
+        assertThat(query.toMs()).isEqualTo(1_000_000_000L);
+        assertThat(parse("tag", "a.b", "to", "600000").fromMs()).isEqualTo(300_000);
+    }
+
+    @Test
+    void aWindowSizeTheJobDoesNotStoreIsRefusedWithTheStoredSizes() {
+        assertThatThrownBy(() -> parse("tag", "a.b", "from", "0", "to", "1", "window", "7s"))
+                .isInstanceOf(BadHistoryQueryException.class)
+                .hasMessage("'window' (7s) is not a stored window size; the job stores 1s, 1m");
     }
 
     @Test
