@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
@@ -103,6 +104,26 @@ public final class WindowOracle {
 
     public static String key(String tag, long windowMs, long start) {
         return tag + "|" + windowMs + "|" + start;
+    }
+
+    /**
+     * What a live client missed: for each tag, the windows of one size that the oracle has between
+     * the first and the last start the client saw, and it did not ("tag@start").
+     */
+    public static List<String> gaps(
+            Map<String, ? extends NavigableSet<Long>> startsByTag,
+            Map<String, Row> oracle,
+            long windowMs) {
+        List<String> gaps = new ArrayList<>();
+        startsByTag.forEach(
+                (tag, starts) -> {
+                    for (long s = starts.first(); s <= starts.last(); s += windowMs) {
+                        if (!starts.contains(s) && oracle.containsKey(key(tag, windowMs, s))) {
+                            gaps.add(tag + "@" + s);
+                        }
+                    }
+                });
+        return gaps;
     }
 
     private static Row window(

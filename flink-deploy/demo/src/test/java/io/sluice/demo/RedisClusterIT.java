@@ -129,17 +129,7 @@ class RedisClusterIT {
                         wrong++;
                     }
                 }
-                // A gap: a window the oracle has between a tag's first and last window seen.
-                List<String> gaps = new ArrayList<>();
-                startsByTag.forEach(
-                        (tag, starts) -> {
-                            for (long s = starts.first(); s <= starts.last(); s += 1000) {
-                                if (!starts.contains(s)
-                                        && oracle.containsKey(WindowOracle.key(tag, 1000, s))) {
-                                    gaps.add(tag + "@" + s);
-                                }
-                            }
-                        });
+                List<String> gaps = WindowOracle.gaps(startsByTag, oracle, 1000);
                 System.out.printf(
                         "RedisClusterIT: %,d windows of %d tags pushed through a Redis Cluster of"
                                 + " 3 masters, %d wrong, %d windows missing; %.0f s from the"

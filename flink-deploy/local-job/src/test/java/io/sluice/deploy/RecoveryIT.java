@@ -261,17 +261,7 @@ class RecoveryIT {
                 }
             }
         }
-        List<String> gaps = new ArrayList<>();
-        seen.forEach(
-                (tag, starts) -> {
-                    for (long s = starts.first(); s <= starts.last(); s += 1000) {
-                        if (!starts.contains(s)
-                                && oracle.containsKey(WindowOracle.key(tag, 1000, s))) {
-                            gaps.add(tag + " " + Instant.ofEpochMilli(s));
-                        }
-                    }
-                });
-        return gaps;
+        return WindowOracle.gaps(seen, oracle, 1000);
     }
 
     /** Starts websocket-sink's runnable jar on this Redis; its port. */
