@@ -151,6 +151,10 @@ public final class DemoCommand implements Callable<Integer> {
                             + demo.dashboardUrl()
                             + "api/history?prefix=plant1.area01&window=1s");
             out.println("  WebSocket:   " + demo.webSocketUrl());
+            out.println(
+                    "  Database:    "
+                            + demo.resolved().get(ConfigKeys.JDBC_URL)
+                            + " (notebooks/run-notebooks.sh takes it)");
             out.println("Ctrl-C stops it.");
             try (DemoProgress progress = new DemoProgress(demo, out)) {
                 progress.start();
