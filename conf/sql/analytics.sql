@@ -139,6 +139,11 @@ BEGIN
     RAISE EXCEPTION '%: bucket must be a positive interval of months, or of days and time, not %',
       fn, bucket USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  IF EXTRACT(EPOCH FROM range_end - range_start) / EXTRACT(EPOCH FROM bucket)
+      > window_max_buckets() + 2 THEN
+    RAISE EXCEPTION '%: range too large: more than % buckets of %', fn, window_max_buckets(),
+      bucket USING ERRCODE = 'invalid_parameter_value';
+  END IF;
   IF months > 0 THEN
     n := (EXTRACT(YEAR FROM local_start) * 12 + EXTRACT(MONTH FROM local_start) - 1)::integer;
     n := n - n % months;
