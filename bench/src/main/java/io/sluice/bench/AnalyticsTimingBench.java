@@ -17,10 +17,10 @@ import java.util.List;
 
 /**
  * Issue 13's timing of the SQL analytics functions (conf/sql/analytics.sql) on an embedded
- * PostgreSQL, each beside a plain SELECT of the rows it reads, fetched by the client: a 1-day rollup
- * of 30 tags' 1 s windows into hours, and a 1,000-point decimation of one tag's 7 days of 1 s
- * windows. The windows are generated in SQL (generate_series). Prints each run and the medians; it
- * asserts nothing. {@code bench/analytics-timing.sh [--rounds N]} (default 5).
+ * PostgreSQL, each beside a plain SELECT of the rows it reads, fetched by the client: a 1-day
+ * rollup of 30 tags' 1 s windows into hours, and a 1,000-point decimation of one tag's 7 days of 1
+ * s windows. The windows are generated in SQL (generate_series). Prints each run and the medians;
+ * it asserts nothing. {@code bench/analytics-timing.sh [--rounds N]} (default 5).
  */
 public final class AnalyticsTimingBench {
     private static final String DAY = "2026-11-01 00:00Z";
@@ -43,7 +43,8 @@ public final class AnalyticsTimingBench {
             }
         }
         Path dir = Files.createTempDirectory("analytics-timing");
-        try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(dir.resolve("pg")).start();
+        try (EmbeddedPostgresServer postgres =
+                        new EmbeddedPostgresServer(dir.resolve("pg")).start();
                 Connection c =
                         DriverManager.getConnection(
                                 postgres.jdbcUrl(), postgres.user(), postgres.password())) {
@@ -120,7 +121,10 @@ public final class AnalyticsTimingBench {
                 long[] sorted = t.times.stream().mapToLong(Long::longValue).sorted().toArray();
                 System.out.printf(
                         "%-78s median %,7d ms  rows %,9d  runs %s%n",
-                        t.name, sorted[sorted.length / 2], t.rows, Arrays.toString(t.times.toArray()));
+                        t.name,
+                        sorted[sorted.length / 2],
+                        t.rows,
+                        Arrays.toString(t.times.toArray()));
             }
         }
     }
