@@ -66,19 +66,12 @@ AS $$
           AND (tag = tag_or_prefix OR tag >= (tag_or_prefix || '.') COLLATE "C")
         ELSE tag = tag_or_prefix END
       AND window_ms = window_size_ms AND window_start >= range_start AND window_start < range_end
-  ), seed AS (
-    -- Each tag's last window before the range: the value it holds into the range.
-    SELECT t.tag, p.end_ms, p.last_value, p.badness FROM (SELECT DISTINCT tag FROM in_range) t
-    CROSS JOIN LATERAL (
-      SELECT (EXTRACT(EPOCH FROM s.window_end) * 1000)::bigint AS end_ms, s.last_value,
-        CASE s.worst_quality WHEN 'bad' THEN 2 WHEN 'uncertain' THEN 1 ELSE 0 END AS badness
-      FROM window_stats s
-      WHERE s.tag = t.tag AND s.window_ms = window_size_ms AND s.window_start < range_start
-      ORDER BY s.window_start DESC LIMIT 1) p
   ), numbered AS (
     SELECT in_range.*,
       CASE WHEN bounds_ms IS NULL
-        THEN floor((start_ms - origin_ms)::numeric / bucket_ms)::bigint
+        -- Exact in double precision: a quotient of integers below 2^53 is correctly rounded, and
+        -- one that is not whole lies further than an ulp from the next integer.
+        THEN floor((start_ms - origin_ms)::double precision / bucket_ms)::bigint
         ELSE width_bucket(start_ms, bounds_ms) END AS bucket_no
     FROM in_range
   ), windows AS (
@@ -88,12 +81,20 @@ AS $$
         ELSE bounds_ms[bucket_no] END AS bucket_start,
       CASE WHEN bounds_ms IS NULL THEN origin_ms + (bucket_no + 1) * bucket_ms
         ELSE bounds_ms[bucket_no + 1] END AS bucket_end,
-      coalesce(lag(w.end_ms) OVER t, seed.end_ms) AS prev_end,
-      coalesce(lag(w.last_value) OVER t, seed.last_value) AS prev_last,
+      -- The window before: the previous one in the range, or for a tag's first, its last window
+      -- before the range (one probe of the primary key per tag: coalesce stops at a value).
+      coalesce(lag(w.end_ms) OVER t, (SELECT (EXTRACT(EPOCH FROM s.window_end) * 1000)::bigint
+        FROM window_stats s WHERE s.tag = w.tag AND s.window_ms = window_size_ms
+          AND s.window_start < range_start ORDER BY s.window_start DESC LIMIT 1)) AS prev_end,
+      coalesce(lag(w.last_value) OVER t, (SELECT s.last_value
+        FROM window_stats s WHERE s.tag = w.tag AND s.window_ms = window_size_ms
+          AND s.window_start < range_start ORDER BY s.window_start DESC LIMIT 1)) AS prev_last,
       coalesce(lag(CASE w.worst_quality WHEN 'bad' THEN 2 WHEN 'uncertain' THEN 1 ELSE 0 END)
-        OVER t, seed.badness) AS prev_badness,
+        OVER t, (SELECT CASE s.worst_quality WHEN 'bad' THEN 2 WHEN 'uncertain' THEN 1 ELSE 0 END
+        FROM window_stats s WHERE s.tag = w.tag AND s.window_ms = window_size_ms
+          AND s.window_start < range_start ORDER BY s.window_start DESC LIMIT 1)) AS prev_badness,
       lead(w.start_ms) OVER t AS next_start
-    FROM numbered w LEFT JOIN seed ON seed.tag = w.tag
+    FROM numbered w
     WINDOW t AS (PARTITION BY w.tag ORDER BY w.start_ms)
   ), gaps AS (
     SELECT windows.*,
