@@ -12,14 +12,18 @@ import java.util.List;
 
 /**
  * The history database's schema: conf/sql/schema.sql (the tables, the rule of which window version
- * wins) then conf/sql/rollups.sql (the rollup function), as this module's jar carries them. The one
- * way they are installed, by the job on start and by every test; every statement is idempotent, so
- * applying them again is harmless.
+ * wins), conf/sql/rollups.sql (the rollup functions), then conf/sql/analytics.sql (calendar
+ * rollups, percent good, gap filling, decimation, data quality), as this module's jar carries them.
+ * The one way they are installed, by the job on start and by every test; every statement is
+ * idempotent, so applying them again is harmless.
  */
 public final class HistorySchema {
     /** The scripts on the classpath, in the order they are applied. */
     public static final List<String> RESOURCES =
-            List.of("/sluice/sql/schema.sql", "/sluice/sql/rollups.sql");
+            List.of(
+                    "/sluice/sql/schema.sql",
+                    "/sluice/sql/rollups.sql",
+                    "/sluice/sql/analytics.sql");
 
     private HistorySchema() {}
 

@@ -5,8 +5,8 @@ import io.sluice.history.HistorySchema;
 import java.sql.SQLException;
 
 /**
- * Applies the history schema, conf/sql/schema.sql and rollups.sql, through {@link HistorySchema}
- * (every statement is idempotent).
+ * Applies the history schema, conf/sql/schema.sql, rollups.sql and analytics.sql, through {@link
+ * HistorySchema} (every statement is idempotent).
  */
 public final class Schema {
     private Schema() {}
