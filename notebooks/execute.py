@@ -31,6 +31,7 @@ def main():
                        ("SLUICE_JDBC_PASSWORD", a.password)):
         if value is not None:
             os.environ[key] = value
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # the kernel's debugger notes
     out = Path(os.environ.get("SLUICE_NOTEBOOKS_OUT", HERE / "target"))
     out.mkdir(parents=True, exist_ok=True)
     failed = 0

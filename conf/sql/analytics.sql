@@ -426,7 +426,7 @@ $$;
 -- per tag (every tag with a stored window of that size, under the prefix or the one tag): the
 -- stored windows and readings of the range, the shares of bad and uncertain readings (percent), the
 -- stretches without data longer than min_gap (window_gaps) and their total length, and the late
--- readings and dead letters of reading_faults counted against the tag in the range's minutes.
+-- readings and dead letters of reading_faults counted against the tag in every minute the range touches.
 CREATE OR REPLACE FUNCTION window_quality(
   tag_or_prefix text, include_children boolean, window_size_ms integer,
   range_start timestamptz, range_end timestamptz, min_gap interval DEFAULT interval '1 minute')
@@ -487,7 +487,9 @@ BEGIN
   LEFT JOIN LATERAL (
     SELECT sum(rf.late_count)::bigint AS late, sum(rf.dead_letter_count)::bigint AS dead
     FROM reading_faults rf
-    WHERE rf.source = c.tag AND rf.minute >= range_start AND rf.minute < range_end) f ON true
+    -- every minute the range touches: counts are per minute, a range need not start on one
+    WHERE rf.source = c.tag AND rf.minute > range_start - interval '1 minute'
+      AND rf.minute < range_end) f ON true
   ORDER BY c.tag;
 END
 $$;
