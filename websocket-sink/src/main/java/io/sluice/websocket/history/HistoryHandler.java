@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,11 @@ public final class HistoryHandler extends Handler.Abstract {
                 LOG.info("History API: the database answers again");
             }
         } catch (SQLException e) {
-            failed(response, callback, e);
+            if (HistoryRepository.isRefusal(e)) {
+                send(response, callback, HttpStatus.BAD_REQUEST_400, refusal(e));
+            } else {
+                failed(response, callback, e);
+            }
             return true;
         }
         response.setStatus(HttpStatus.OK_200);
@@ -85,6 +90,17 @@ public final class HistoryHandler extends Handler.Abstract {
         response.getHeaders().put(TRUNCATED_HEADER, String.valueOf(result.truncated()));
         Content.Sink.write(response, true, HistoryRenderer.render(query, result), callback);
         return true;
+    }
+
+    /** The first line of a SQL function's RAISE: what it says is wrong with its arguments. */
+    private static String refusal(SQLException e) {
+        String message =
+                e instanceof PSQLException p && p.getServerErrorMessage() != null
+                        ? p.getServerErrorMessage().getMessage()
+                        : e.getMessage();
+        return message == null
+                ? "the query's arguments were refused"
+                : message.lines().findFirst().orElse("");
     }
 
     private static Map<String, List<String>> parameters(Request request) {

@@ -5,6 +5,7 @@ import io.sluice.update.UpdateKeys;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ import static java.util.Objects.requireNonNull;
  * @param bucketMs the rollup size, a whole multiple of {@code windowMs}; 0 for the raw windows
  * @param format the answer's format
  * @param limit most rows to return
+ * @param shape calendar buckets, gap filling, plot values or the quality report, if asked
  */
 public record HistoryQuery(
         String tag,
@@ -36,7 +38,8 @@ public record HistoryQuery(
         long windowMs,
         long bucketMs,
         HistoryFormat format,
-        int limit) {
+        int limit,
+        HistoryShape shape) {
 
     /**
      * The readings contract's tag: dot-separated segments of [A-Za-z0-9_-], 1 to 64 characters
@@ -54,10 +57,15 @@ public record HistoryQuery(
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     private static final Set<String> PARAMETERS =
-            Set.of("tag", "prefix", "from", "to", "window", "bucket", "format", "limit");
+            Set.of(
+                    "tag", "prefix", "from", "to", "window", "bucket", "format", "limit", "tz",
+                    "fill", "points", "quality");
+    private static final Set<String> FILLS = Set.of("null", "previous", "linear");
+    private static final int MAX_POINTS = 100_000;
 
     public HistoryQuery {
         requireNonNull(format, "format");
+        requireNonNull(shape, "shape");
         if ((tag == null) == (prefix == null)) {
             throw new IllegalArgumentException("exactly one of tag and prefix must be given");
         }
@@ -91,7 +99,8 @@ public record HistoryQuery(
                 throw bad(
                         "unknown parameter '"
                                 + p.getKey()
-                                + "'; known: tag, prefix, from, to, window, bucket, format, limit");
+                                + "'; known: tag, prefix, from, to, window, bucket, format, limit,"
+                                + " tz, fill, points, quality");
             }
             if (p.getValue().size() > 1) {
                 throw bad(
@@ -165,7 +174,60 @@ public record HistoryQuery(
 
         HistoryFormat format = format(single(parameters, "format"));
         int limit = limit(single(parameters, "limit"), settings.maxRows());
-        return new HistoryQuery(tag, prefix, from, to, window, bucket, format, limit);
+        HistoryShape shape = shape(parameters, tag != null, bucket);
+        return new HistoryQuery(tag, prefix, from, to, window, bucket, format, limit, shape);
+    }
+
+    /** tz, fill, points and quality, checked against each other and the rest. */
+    private static HistoryShape shape(
+            Map<String, List<String>> parameters, boolean oneTag, long bucket) {
+        String tz = single(parameters, "tz");
+        String fill = single(parameters, "fill");
+        String pointsText = single(parameters, "points");
+        String qualityText = single(parameters, "quality");
+        if (tz != null) {
+            try {
+                ZoneId.of(tz);
+            } catch (DateTimeException e) {
+                throw bad("'tz' (" + tz + ") is not a time zone like Asia/Jakarta or UTC");
+            }
+            if (bucket == 0) {
+                throw bad("'tz' makes calendar buckets: give 'bucket' too (1d, 1h)");
+            }
+        }
+        if (fill != null) {
+            if (!FILLS.contains(fill)) {
+                throw bad("'fill' (" + fill + ") must be null, previous or linear");
+            }
+            if (bucket == 0 || !oneTag || tz != null) {
+                throw bad("'fill' fills the buckets of one tag: give 'tag' and 'bucket', no 'tz'");
+            }
+        }
+        int points = 0;
+        if (pointsText != null) {
+            try {
+                points = Integer.parseInt(pointsText.trim());
+            } catch (NumberFormatException e) {
+                points = -1;
+            }
+            if (points < 1 || points > MAX_POINTS) {
+                throw bad("'points' (" + pointsText + ") must be a number from 1 to " + MAX_POINTS);
+            }
+            if (!oneTag || bucket != 0) {
+                throw bad("'points' plots one tag: give 'tag', and no 'bucket'");
+            }
+        }
+        boolean quality = false;
+        if (qualityText != null) {
+            if (!qualityText.equals("true") && !qualityText.equals("false")) {
+                throw bad("'quality' (" + qualityText + ") must be true or false");
+            }
+            quality = qualityText.equals("true");
+            if (quality && (bucket != 0 || points != 0)) {
+                throw bad("'quality' reports a whole range: no 'bucket' or 'points'");
+            }
+        }
+        return new HistoryShape(tz, fill, points, quality);
     }
 
     private static String single(Map<String, List<String>> parameters, String name) {

@@ -26,7 +26,8 @@ final class HistoryRenderer {
 
     /** {@code {"error": message}}, the body of every refused request. */
     private static String json(HistoryQuery query, HistoryResult result) {
-        List<String> names = HistoryRow.fieldNames(query.isRollup());
+        List<String> names = result.columns();
+        HistoryShape shape = query.shape();
         StringWriter out = new StringWriter();
         try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
             json.writeStartObject();
@@ -41,13 +42,24 @@ final class HistoryRenderer {
             } else {
                 json.writeNullField("bucket");
             }
+            if (shape.tz() != null) {
+                json.writeStringField("tz", shape.tz());
+            }
+            if (shape.fill() != null) {
+                json.writeStringField("fill", shape.fill());
+            }
+            if (shape.points() > 0) {
+                json.writeNumberField("points", shape.points());
+            }
+            if (shape.quality()) {
+                json.writeBooleanField("quality", true);
+            }
             json.writeNumberField("from", query.fromMs());
             json.writeNumberField("to", query.toMs());
             json.writeBooleanField("truncated", result.truncated());
             json.writeArrayFieldStart("rows");
-            for (HistoryRow row : result.rows()) {
+            for (List<Object> values : result.rows()) {
                 json.writeStartObject();
-                List<Object> values = row.fieldValues();
                 for (int i = 0; i < names.size(); i++) {
                     json.writeObjectField(names.get(i), values.get(i));
                 }
@@ -67,14 +79,15 @@ final class HistoryRenderer {
      */
     private static String csv(HistoryQuery query, HistoryResult result) {
         StringBuilder out = new StringBuilder();
-        out.append(String.join(",", HistoryRow.fieldNames(query.isRollup()))).append(CSV_LINE_END);
-        for (HistoryRow row : result.rows()) {
-            List<Object> values = row.fieldValues();
+        out.append(String.join(",", result.columns())).append(CSV_LINE_END);
+        for (List<Object> values : result.rows()) {
             for (int i = 0; i < values.size(); i++) {
                 if (i > 0) {
                     out.append(',');
                 }
-                out.append(values.get(i));
+                if (values.get(i) != null) {
+                    out.append(values.get(i));
+                }
             }
             out.append(CSV_LINE_END);
         }

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -49,14 +50,24 @@ public final class HistoryRepository {
     private static final String RAW =
             "SELECT tag, "
                     + String.format(EPOCH_MS, "window_start")
-                    + " AS window_start_ms, "
+                    + " AS window_start, "
                     + String.format(EPOCH_MS, "window_end")
-                    + " AS window_end_ms, NULL::bigint AS windows,"
+                    + " AS window_end,"
                     + " count, good_count, uncertain_count, bad_count, sum, min, max, mean, stddev, twa,"
                     + " first_value, last_value, worst_quality, revision"
                     + " FROM window_stats WHERE %s"
                     + RANGE
                     + " ORDER BY tag, window_start LIMIT ?";
+
+    /** The columns of a bucket: a window's, and how many stored windows it merged. */
+    private static final String BUCKET_COLUMNS =
+            "SELECT tag, "
+                    + String.format(EPOCH_MS, "window_start")
+                    + " AS window_start, "
+                    + String.format(EPOCH_MS, "window_end")
+                    + " AS window_end, windows,"
+                    + " count, good_count, uncertain_count, bad_count, sum, min, max, mean, stddev, twa,"
+                    + " first_value, last_value, worst_quality, revision";
 
     /**
      * Buckets merged from the stored windows by the SQL function {@code window_rollup} of
@@ -65,14 +76,36 @@ public final class HistoryRepository {
      * range's start and end, the bucket length.
      */
     private static final String ROLLUP =
-            "SELECT tag, "
-                    + String.format(EPOCH_MS, "window_start")
-                    + " AS window_start_ms, "
-                    + String.format(EPOCH_MS, "window_end")
-                    + " AS window_end_ms, windows,"
-                    + " count, good_count, uncertain_count, bad_count, sum, min, max, mean, stddev, twa,"
-                    + " first_value, last_value, worst_quality, revision"
+            BUCKET_COLUMNS
                     + " FROM window_rollup(?, %s, ?, ?, ?, ?) ORDER BY tag, window_start LIMIT ?";
+
+    /** Calendar buckets of a time zone: {@code window_rollup_calendar}, conf/sql/analytics.sql. */
+    private static final String CALENDAR =
+            BUCKET_COLUMNS
+                    + " FROM window_rollup_calendar(?, %s, ?, ?, ?, ? * interval '1 millisecond', ?)"
+                    + " ORDER BY tag, window_start LIMIT ?";
+
+    /** One tag's buckets with the empty ones filled: {@code window_gapfill}. */
+    private static final String GAPFILL =
+            "SELECT "
+                    + String.format(EPOCH_MS, "window_start")
+                    + " AS window_start, "
+                    + String.format(EPOCH_MS, "window_end")
+                    + " AS window_end, windows, count, mean, twa, filled"
+                    + " FROM window_gapfill(?, ?, ?, ?, ?, ?) ORDER BY window_start LIMIT ?";
+
+    /** One tag's plot values: {@code window_decimate}. */
+    private static final String DECIMATE =
+            "SELECT "
+                    + String.format(EPOCH_MS, "window_start")
+                    + " AS window_start, "
+                    + String.format(EPOCH_MS, "window_end")
+                    + " AS window_end, count, first_value, last_value, min, max"
+                    + " FROM window_decimate(?, ?, ?, ?, ?) ORDER BY window_start LIMIT ?";
+
+    /** The data-quality report per tag: {@code window_quality}. */
+    private static final String QUALITY =
+            "SELECT * FROM window_quality(?, %s, ?, ?, ?) ORDER BY tag LIMIT ?";
 
     private final DataSource dataSource;
 
@@ -81,85 +114,123 @@ public final class HistoryRepository {
         this.dataSource = requireNonNull(dataSource, "dataSource");
     }
 
-    /** The rows of a query, at most its limit, ordered by tag and start. */
+    /**
+     * The rows of a query, at most its limit, ordered by tag and start.
+     *
+     * @throws SQLException also with SQLSTATE 22023 or P0002 when an analytics function refuses its
+     *     arguments (a range too large, an unknown tag): {@link #isRefusal}
+     */
     public HistoryResult find(HistoryQuery query) throws SQLException {
         requireNonNull(query, "query");
-        return query.isRollup() ? rollup(query) : raw(query);
+        HistoryShape shape = query.shape();
+        boolean oneTag = query.tag() != null;
+        String tagOrPrefix = oneTag ? query.tag() : query.prefix();
+        String children = oneTag ? "false" : "true";
+        Object window = Math.toIntExact(query.windowMs());
+        Object from = timestamp(query.fromMs());
+        Object to = timestamp(query.toMs());
+        int limit = query.limit() + 1;
+        if (shape.quality()) {
+            return read(
+                    String.format(QUALITY, children), query, tagOrPrefix, window, from, to, limit);
+        }
+        if (shape.points() > 0) {
+            return read(DECIMATE, query, tagOrPrefix, window, from, to, shape.points(), limit);
+        }
+        if (shape.fill() != null) {
+            return read(
+                    GAPFILL,
+                    query,
+                    tagOrPrefix,
+                    window,
+                    from,
+                    to,
+                    query.bucketMs(),
+                    shape.fill(),
+                    limit);
+        }
+        if (shape.tz() != null) {
+            return read(
+                    String.format(CALENDAR, children),
+                    query,
+                    tagOrPrefix,
+                    window,
+                    from,
+                    to,
+                    query.bucketMs(),
+                    shape.tz(),
+                    limit);
+        }
+        if (query.isRollup()) {
+            return read(
+                    String.format(ROLLUP, children),
+                    query,
+                    tagOrPrefix,
+                    window,
+                    from,
+                    to,
+                    query.bucketMs(),
+                    limit);
+        }
+        return raw(query);
+    }
+
+    /** True for an analytics function's refusal of its arguments: the client's mistake. */
+    public static boolean isRefusal(SQLException e) {
+        return "22023".equals(e.getSQLState()) || "P0002".equals(e.getSQLState());
     }
 
     private HistoryResult raw(HistoryQuery query) throws SQLException {
-        String sql = String.format(RAW, query.tag() != null ? TAG_IS : TAG_UNDER);
+        List<Object> args = new ArrayList<>();
+        if (query.tag() != null) {
+            args.add(query.tag());
+        } else {
+            args.addAll(
+                    List.of(
+                            query.prefix(),
+                            query.prefix() + "/",
+                            query.prefix(),
+                            query.prefix() + "."));
+        }
+        args.add(Math.toIntExact(query.windowMs()));
+        args.add(timestamp(query.fromMs()));
+        args.add(timestamp(query.toMs()));
+        args.add(query.limit() + 1);
+        return read(
+                String.format(RAW, query.tag() != null ? TAG_IS : TAG_UNDER),
+                query,
+                args.toArray());
+    }
+
+    private HistoryResult read(String sql, HistoryQuery query, Object... args) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            int i = 1;
-            if (query.tag() != null) {
-                statement.setString(i++, query.tag());
-            } else {
-                statement.setString(i++, query.prefix());
-                statement.setString(i++, query.prefix() + "/");
-                statement.setString(i++, query.prefix());
-                statement.setString(i++, query.prefix() + ".");
+            for (int i = 0; i < args.length; i++) {
+                statement.setObject(i + 1, args[i]);
             }
-            statement.setInt(i++, Math.toIntExact(query.windowMs()));
-            statement.setObject(i++, timestamp(query.fromMs()));
-            statement.setObject(i++, timestamp(query.toMs()));
-            statement.setInt(i, query.limit() + 1);
-            return read(statement, query.limit());
-        }
-    }
-
-    private HistoryResult rollup(HistoryQuery query) throws SQLException {
-        boolean oneTag = query.tag() != null;
-        String sql = String.format(ROLLUP, oneTag ? "false" : "true");
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            statement.setString(1, oneTag ? query.tag() : query.prefix());
-            statement.setInt(2, Math.toIntExact(query.windowMs()));
-            statement.setObject(3, timestamp(query.fromMs()));
-            statement.setObject(4, timestamp(query.toMs()));
-            statement.setLong(5, query.bucketMs());
-            statement.setInt(6, query.limit() + 1);
-            return read(statement, query.limit());
-        }
-    }
-
-    private static HistoryResult read(PreparedStatement statement, int limit) throws SQLException {
-        List<HistoryRow> rows = new ArrayList<>();
-        boolean truncated = false;
-        try (ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                if (rows.size() == limit) {
-                    truncated = true;
-                    break;
+            List<List<Object>> rows = new ArrayList<>();
+            boolean truncated = false;
+            try (ResultSet rs = statement.executeQuery()) {
+                ResultSetMetaData meta = rs.getMetaData();
+                List<String> columns = new ArrayList<>();
+                for (int c = 1; c <= meta.getColumnCount(); c++) {
+                    columns.add(meta.getColumnLabel(c));
                 }
-                rows.add(row(rs));
+                while (rs.next()) {
+                    if (rows.size() == query.limit()) {
+                        truncated = true;
+                        break;
+                    }
+                    List<Object> row = new ArrayList<>(columns.size());
+                    for (int c = 1; c <= columns.size(); c++) {
+                        row.add(rs.getObject(c));
+                    }
+                    rows.add(row);
+                }
+                return new HistoryResult(columns, rows, truncated);
             }
         }
-        return new HistoryResult(rows, truncated);
-    }
-
-    private static HistoryRow row(ResultSet rs) throws SQLException {
-        return new HistoryRow(
-                rs.getString("tag"),
-                rs.getLong("window_start_ms"),
-                rs.getLong("window_end_ms"),
-                rs.getObject("windows", Long.class),
-                rs.getLong("count"),
-                rs.getLong("good_count"),
-                rs.getLong("uncertain_count"),
-                rs.getLong("bad_count"),
-                rs.getDouble("sum"),
-                rs.getDouble("min"),
-                rs.getDouble("max"),
-                rs.getDouble("mean"),
-                rs.getDouble("stddev"),
-                rs.getDouble("twa"),
-                rs.getDouble("first_value"),
-                rs.getDouble("last_value"),
-                rs.getString("worst_quality"),
-                rs.getInt("revision"));
     }
 
     private static OffsetDateTime timestamp(long epochMs) {

@@ -256,6 +256,26 @@ class HistoryApiIT {
                 Arguments.of(
                         "a LIKE wildcard in the prefix", "prefix=plant1.%25" + range, "'prefix'"),
                 Arguments.of(
+                        "a zone that is none",
+                        "tag=" + PUMP + "&bucket=1h&tz=Mars/Olympus" + range,
+                        "'tz'"),
+                Arguments.of("a zone without a bucket", "tag=" + PUMP + "&tz=UTC" + range, "'tz'"),
+                Arguments.of(
+                        "an unknown fill",
+                        "tag=" + PUMP + "&bucket=1m&fill=zero" + range,
+                        "'fill'"),
+                Arguments.of(
+                        "a fill of a prefix",
+                        "prefix=" + AREA + "&bucket=1m&fill=linear" + range,
+                        "'fill'"),
+                Arguments.of(
+                        "points of a prefix", "prefix=" + AREA + "&points=10" + range, "'points'"),
+                Arguments.of("points of zero", "tag=" + PUMP + "&points=0" + range, "'points'"),
+                Arguments.of(
+                        "quality not a boolean",
+                        "tag=" + PUMP + "&quality=yes" + range,
+                        "'quality'"),
+                Arguments.of(
                         "a window the job does not store",
                         "tag=" + PUMP + "&window=7s" + range,
                         "not a stored window size; the job stores 1s, 1m"),
@@ -369,6 +389,70 @@ class HistoryApiIT {
     /**
      * About 190 s of readings per tag, 20 to 250 ms apart (so every second has some), from 0.3 s.
      */
+    /**
+     * The analytics functions through the API: calendar buckets in a zone, gap filling, plot values
+     * and the quality report, each against the readings; the SQL functions' refusals are 400s.
+     */
+    @Test
+    void calendarBucketsGapFillingPlotValuesAndQualityComeFromTheSqlFunctions() throws Exception {
+        String range = "&from=" + BEGINNING + "&to=" + (BEGINNING + 3 * MINUTE);
+        List<Reading> pump = readings.stream().filter(r -> r.tag.equals(PUMP)).toList();
+        List<Reading> inRange = pump.stream().filter(r -> r.ts < BEGINNING + 3 * MINUTE).toList();
+
+        // A Jakarta hour (UTC+7) is a UTC hour: one bucket of the range, every reading in it.
+        JsonNode hour = json("tag=" + PUMP + "&bucket=1h&tz=Asia/Jakarta" + range);
+        assertThat(hour.get("tz").asText()).isEqualTo("Asia/Jakarta");
+        assertThat(rows(hour)).hasSize(1);
+        assertThat(rows(hour).get(0).get("count")).isEqualTo((long) inRange.size());
+        // A Kolkata day (UTC+5:30) starts at 18:30 UTC the day before.
+        JsonNode day = json("tag=" + PUMP + "&bucket=1d&tz=Asia/Kolkata" + range);
+        assertThat(rows(day).get(0).get("window_start"))
+                .isEqualTo(Instant.parse("2026-11-26T18:30:00Z").toEpochMilli());
+
+        // Plot values: at most N points whose extremes are the readings'.
+        JsonNode points = json("tag=" + PUMP + "&points=7" + range);
+        assertThat(points.get("points").asInt()).isEqualTo(7);
+        List<Map<String, Object>> plot = rows(points);
+        assertThat(plot).hasSizeLessThanOrEqualTo(7).isNotEmpty();
+        assertThat(plot.stream().mapToDouble(r -> ((Number) r.get("min")).doubleValue()).min())
+                .hasValue(inRange.stream().mapToDouble(r -> r.value).min().orElseThrow());
+        assertThat(plot.stream().mapToDouble(r -> ((Number) r.get("max")).doubleValue()).max())
+                .hasValue(inRange.stream().mapToDouble(r -> r.value).max().orElseThrow());
+        assertThat(plot.stream().mapToLong(r -> (Long) r.get("count")).sum())
+                .isEqualTo(inRange.size());
+
+        // Gap filling over a range that runs past the data: the empty buckets come filled.
+        JsonNode filled =
+                json(
+                        "tag="
+                                + PUMP
+                                + "&bucket=1m&fill=previous&from="
+                                + BEGINNING
+                                + "&to="
+                                + (BEGINNING + 5 * MINUTE));
+        List<Map<String, Object>> buckets = rows(filled);
+        assertThat(buckets).hasSize(5);
+        assertThat(buckets.get(4).get("filled")).isEqualTo(true);
+        assertThat(buckets.get(4).get("twa")).isEqualTo(buckets.get(3).get("twa"));
+
+        // The quality report: one row per tag under the prefix, its readings and bad share.
+        JsonNode quality = json("prefix=" + AREA + "&quality=true" + range);
+        Map<String, Object> pumpQuality =
+                rows(quality).stream()
+                        .filter(r -> r.get("tag").equals(PUMP))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(pumpQuality.get("count")).isEqualTo((long) inRange.size());
+        assertThat(pumpQuality.get("bad_count"))
+                .isEqualTo(inRange.stream().filter(r -> r.quality == Quality.BAD).count());
+
+        // What the SQL functions refuse is the client's mistake: a 400 with their line.
+        HttpResponse<String> unknown = get("tag=plant9.nothing&points=10" + range);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText())
+                .contains("unknown tag 'plant9.nothing'");
+    }
+
     private static List<Reading> readings() {
         Random random = new Random(42);
         List<String> tags = new ArrayList<>(List.of(PUMP, FLOW, AREA));
@@ -545,7 +629,10 @@ class HistoryApiIT {
         if (node.isFloatingPointNumber()) {
             return node.doubleValue();
         }
-        return node.asText();
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.isNull() ? null : node.asText();
     }
 
     /** A CSV line read with the types of the JSON row beside it. */

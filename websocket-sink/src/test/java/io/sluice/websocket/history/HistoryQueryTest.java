@@ -37,7 +37,8 @@ class HistoryQueryTest {
                                 1000,
                                 0,
                                 HistoryFormat.JSON,
-                                100));
+                                100,
+                                HistoryShape.PLAIN));
         assertThat(query.isRollup()).isFalse();
     }
 

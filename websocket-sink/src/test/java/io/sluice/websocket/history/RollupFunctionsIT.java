@@ -26,6 +26,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +68,7 @@ class RollupFunctionsIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void aTagsRollupIsTheExpectedBucket(Case c) throws SQLException {
-        List<HistoryRow> buckets = rollup(c.name(), null, c);
+        List<Map<String, Object>> buckets = rollup(c.name(), null, c);
 
         assertThat(buckets).as(c.name()).hasSize(1);
         assertThat(c.merged().differences(merged(buckets.get(0)))).as(c.name()).isEmpty();
@@ -77,10 +78,10 @@ class RollupFunctionsIT {
     @MethodSource("cases")
     void aPrefixRollupHoldsTheSameBucket(Case c) throws SQLException {
         // Each case is a one-segment tag: under it lies only itself.
-        List<HistoryRow> buckets = rollup(null, c.name(), c);
+        List<Map<String, Object>> buckets = rollup(null, c.name(), c);
 
         assertThat(buckets).as(c.name()).hasSize(1);
-        assertThat(buckets.get(0).tag()).isEqualTo(c.name());
+        assertThat(buckets.get(0).get("tag")).isEqualTo(c.name());
         assertThat(c.merged().differences(merged(buckets.get(0)))).as(c.name()).isEmpty();
     }
 
@@ -117,7 +118,8 @@ class RollupFunctionsIT {
     }
 
     /** The bucket of the case, through the history API's repository. */
-    private static List<HistoryRow> rollup(String tag, String prefix, Case c) throws SQLException {
+    private static List<Map<String, Object>> rollup(String tag, String prefix, Case c)
+            throws SQLException {
         Merged m = c.merged();
         HistoryQuery query =
                 new HistoryQuery(
@@ -128,28 +130,35 @@ class RollupFunctionsIT {
                         c.windows().get(0).windowMs(),
                         m.windowMs(),
                         HistoryFormat.JSON,
-                        100);
-        return new HistoryRepository(dataSource).find(query).rows();
+                        100,
+                        HistoryShape.PLAIN);
+        HistoryResult result = new HistoryRepository(dataSource).find(query);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < result.rows().size(); i++) {
+            rows.add(result.row(i));
+        }
+        return rows;
     }
 
-    private static Merged merged(HistoryRow r) {
+    private static Merged merged(Map<String, Object> r) {
+        long start = (Long) r.get("window_start");
         return new Merged(
-                r.windowStart(),
-                r.windowEnd() - r.windowStart(),
-                r.windows(),
-                r.count(),
-                r.goodCount(),
-                r.uncertainCount(),
-                r.badCount(),
-                r.sum(),
-                r.min(),
-                r.max(),
-                r.mean(),
-                r.stddev(),
-                r.twa(),
-                r.firstValue(),
-                r.lastValue(),
-                Quality.ofWire(r.worstQuality()));
+                start,
+                (Long) r.get("window_end") - start,
+                (Long) r.get("windows"),
+                (Long) r.get("count"),
+                (Long) r.get("good_count"),
+                (Long) r.get("uncertain_count"),
+                (Long) r.get("bad_count"),
+                (Double) r.get("sum"),
+                (Double) r.get("min"),
+                (Double) r.get("max"),
+                (Double) r.get("mean"),
+                (Double) r.get("stddev"),
+                (Double) r.get("twa"),
+                (Double) r.get("first_value"),
+                (Double) r.get("last_value"),
+                Quality.ofWire((String) r.get("worst_quality")));
     }
 
     private static OffsetDateTime timestamp(long epochMs) {
