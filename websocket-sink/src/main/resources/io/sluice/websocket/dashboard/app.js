@@ -12,11 +12,17 @@
  * recent live points and the buffer; a point whose window start is already there replaces it when
  * its revision is not older (a late revision, or the same window again: window-version.js), so the
  * seam has no gap and no duplicate.
+ *
+ * The range picker: 5 min draws the stored windows themselves; 1 hour, 1 day and 7 days draw about
+ * PLOT_POINTS plot values of the history API (points=N: each bucket's min, max and last value), and
+ * the live windows go on from the end of them. Changing it reloads every chart.
  */
 (function () {
   'use strict';
 
   const MAX_POINTS = 600;        // per chart: 10 minutes of 1 s windows
+  const PLOT_POINTS = 1000;      // plot values of a long range
+  const RANGES = { '5m': 300000, '1h': 3600000, '1d': 86400000, '7d': 604800000 };
   const RECENT_POINTS = 120;     // per tag, kept since connecting, to close a chart's seam
   const TREE_REFRESH_MS = 1000;  // the tree is redrawn at most this often while tags appear
   const TABLE_REFRESH_MS = 250;  // the visible table rows, at most this often
@@ -53,6 +59,7 @@
     treeDirty: true,
     tableDirty: true,
     filter: '',
+    range: '5m',              // the range picker's choice
     open: new Set(),          // open tree paths
     client: null,
   };
@@ -131,7 +138,7 @@
   class Chart {
     constructor(tag) {
       this.tag = tag;
-      this.series = new Series(MAX_POINTS);
+      this.series = new Series(PLOT_POINTS + MAX_POINTS);
       this.pending = new Series(MAX_POINTS); // live points during the backfill
       this.phase = 'backfill';
       this.visible = true;
@@ -176,21 +183,46 @@
       dirtyCharts.add(this);
     }
 
+    /** Draws the chart again for the range picker's new choice. */
+    reload() {
+      this.generation = (this.generation || 0) + 1;
+      this.series = new Series(PLOT_POINTS + MAX_POINTS);
+      this.pending = new Series(MAX_POINTS);
+      this.phase = 'backfill';
+      this.setState('loading history…');
+      this.backfill();
+    }
+
     async backfill() {
       const cfg = model.config;
       const w = cfg.windowMs;
+      const generation = this.generation;
+      const plot = model.range !== '5m';
       let rows = [];
       let note = '';
       if (cfg.historyPath) {
         const to = Math.floor(Date.now() / w) * w + 60 * w; // past the newest window, whatever the clocks
-        const from = to - (MAX_POINTS + 60) * w;
+        const from = to - RANGES[model.range];
         try {
-          rows = await history(this.tag, from, to);
+          rows = await history(this.tag, from, to, plot ? PLOT_POINTS : 0);
         } catch (e) {
           note = 'history unavailable: ' + e.message;
         }
       }
-      if (this.closed) {
+      if (this.closed || generation !== this.generation) {
+        return; // closed, or the range changed meanwhile
+      }
+      if (plot) {
+        // Plot values: a bucket's min, max and last value, revision -1 so a live window at the same
+        // start replaces it; the live windows go on after the last bucket.
+        for (const row of rows) {
+          this.series.put(row.window_start, row.min, row.max, row.last_value, -1);
+        }
+        this.series.putAll(this.pending);
+        this.pending = null;
+        this.phase = 'live';
+        this.setState(note);
+        this.markDirty();
         return;
       }
       // Live first, then history: at the same window and revision the stored row wins (its mean is
@@ -337,10 +369,12 @@
     lastTreeRender = 0;
   }
 
-  async function history(tag, from, to) {
+  /** The stored windows of a range; with points > 0, that many plot values of it at most. */
+  async function history(tag, from, to, points) {
     const cfg = model.config;
     const url = cfg.historyPath + '?tag=' + encodeURIComponent(tag) + '&from=' + from + '&to=' + to
-      + '&window=' + cfg.windowMs + 'ms&limit=' + (MAX_POINTS + 60);
+      + '&window=' + cfg.windowMs + 'ms'
+      + (points ? '&points=' + points + '&limit=' + points : '&limit=' + (MAX_POINTS + 60));
     const response = await fetch(url, { headers: { Accept: 'application/json' } });
     if (!response.ok) {
       let message = 'HTTP ' + response.status;
@@ -694,6 +728,10 @@
     });
     document.getElementById('table').addEventListener('scroll', () => { model.tableDirty = true; lastTableRender = 0; });
     let typing = 0;
+    document.getElementById('range').addEventListener('change', (e) => {
+      model.range = e.target.value;
+      model.charts.forEach((c) => c.reload());
+    });
     document.getElementById('search').addEventListener('input', (e) => {
       clearTimeout(typing);
       typing = setTimeout(() => {

@@ -241,6 +241,46 @@ class DashboardBrowserIT {
         page.screenshot(Path.of(System.getProperty("basedir", "."), "target", "dashboard.png"));
     }
 
+    /**
+     * The range picker: an hour draws the history's plot values (each bucket's min, max and last
+     * value, fewer points than windows), whose extremes are the stored windows'; the live windows
+     * go on from its end.
+     */
+    @Test
+    void aLongRangeDrawsPlotValuesOfTheHistoryAndGoesOnLiveFromItsEnd() throws Exception {
+        page = openPage().awaitTagCount(TAGS.size());
+        page.awaitTreeTags(PUMP, 1);
+        page.clickTag(PUMP);
+        assertThat(page.awaitChartLive(PUMP).size()).isGreaterThanOrEqualTo(HISTORY_SECONDS);
+
+        page.pickRange("1h");
+        // An hour in 1,000 points: buckets of 3.6 s, so the 120 stored windows make about 34.
+        DashboardPage.Series plot = page.awaitChartLiveWithFewer(PUMP, HISTORY_SECONDS / 2);
+        List<Map<String, Object>> stored =
+                historyRows(PUMP, LIVE - 600 * SECOND, LIVE + 60 * SECOND);
+        assertThat(plot.size()).isBetween(HISTORY_SECONDS / 4, HISTORY_SECONDS / 3 + 2);
+        assertThat(plot.mins().stream().mapToDouble(Double::doubleValue).min().orElseThrow())
+                .isEqualTo(
+                        stored.stream()
+                                .mapToDouble(r -> ((Number) r.get("min")).doubleValue())
+                                .min()
+                                .orElseThrow());
+        assertThat(plot.maxs().stream().mapToDouble(Double::doubleValue).max().orElseThrow())
+                .isEqualTo(
+                        stored.stream()
+                                .mapToDouble(r -> ((Number) r.get("max")).doubleValue())
+                                .max()
+                                .orElseThrow());
+        assertThat(plot.starts()).isSorted().doesNotHaveDuplicates();
+
+        publishArea(30, 0);
+        DashboardPage.Series live = page.awaitChartPoint(PUMP, LIVE + 30 * SECOND);
+        assertThat(live.starts()).last().isEqualTo(LIVE + 30 * SECOND);
+        assertThat(live.means().get(live.size() - 1)).isEqualTo(liveMean(30, 0));
+        assertThat(live.size()).isEqualTo(plot.size() + 1);
+        page.screenshot(Path.of(System.getProperty("basedir", "."), "target", "dashboard-1h.png"));
+    }
+
     @Test
     void afterTheServerRestartsThePageReconnectsAndResumesWithoutLosingAWindow() throws Exception {
         int port;

@@ -9,6 +9,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -194,7 +195,28 @@ public final class DashboardPage implements AutoCloseable {
                 });
     }
 
+    /** Waits until the tag's chart is live with fewer points than {@code fewerThan}. */
+    public Series awaitChartLiveWithFewer(String tag, int fewerThan) {
+        return await(
+                "the chart of " + tag + " is live with fewer than " + fewerThan + " points",
+                p -> {
+                    Series s = p.chart(tag);
+                    return s != null
+                                    && "live".equals(p.chartPhase(tag))
+                                    && s.size() > 0
+                                    && s.size() < fewerThan
+                            ? s
+                            : null;
+                });
+    }
+
     // ---- driving the page -----------------------------------------------------------------------
+
+    /** Picks a range in the range picker (5m, 1h, 1d, 7d), as a user does. */
+    public DashboardPage pickRange(String range) {
+        new Select(driver.findElement(By.id("range"))).selectByValue(range);
+        return this;
+    }
 
     /** Types into the tag browser's search box (replacing what was there). */
     public DashboardPage search(String text) {
