@@ -118,13 +118,20 @@ public final class AnalyticsTimingBench {
                 }
             }
             for (Timed t : timed) {
-                long[] sorted = t.times.stream().mapToLong(Long::longValue).sorted().toArray();
                 System.out.printf(
                         "%-78s median %,7d ms  rows %,9d  runs %s%n",
-                        t.name,
-                        sorted[sorted.length / 2],
-                        t.rows,
-                        Arrays.toString(t.times.toArray()));
+                        t.name, t.median(), t.rows, Arrays.toString(t.times.toArray()));
+            }
+            // Each function against the plain SELECT of the rows it reads, as a ratio of medians.
+            for (int i = 0; i < timed.size(); i += 2) {
+                Timed function = timed.get(i);
+                Timed select = timed.get(i + 1);
+                System.out.printf(
+                        "ratio    %s / plain SELECT  %.2f  (%,d rows instead of %,d)%n",
+                        function.name.split(" ")[0],
+                        function.median() / (double) select.median(),
+                        function.rows,
+                        select.rows);
             }
         }
     }
@@ -133,6 +140,12 @@ public final class AnalyticsTimingBench {
     private static final class Timed {
         final String name;
         final String sql;
+
+        long median() {
+            long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+            return sorted[sorted.length / 2];
+        }
+
         final List<Long> times = new ArrayList<>();
         long rows;
 

@@ -187,7 +187,7 @@ class NotebooksIT {
     }
 
     @Test
-    void anUnknownTagOrAnUnreachableDatabaseIsOneLine() throws Exception {
+    void anUnknownTagAnEmptyOrTooLargeRangeOrAnUnreachableDatabaseIsOneLine() throws Exception {
         Path bad = OUT.resolve("bad-input");
         Run unknown =
                 execute(
@@ -204,6 +204,41 @@ class NotebooksIT {
         assertThat(unknown.output.strip())
                 .startsWith("explore_tag: failed: sluice: ")
                 .contains("plant9.area99.nothing.here")
+                .doesNotContain("Traceback", "\n");
+
+        Run empty =
+                execute(
+                        bad,
+                        List.of(
+                                "SLUICE_FROM=2026-11-26T08:00:00Z",
+                                "SLUICE_TO=2026-11-26T08:00:00Z"),
+                        "--jdbc-url",
+                        url(),
+                        "--user",
+                        user(),
+                        "--password",
+                        pw(),
+                        "explore_tag");
+        assertThat(empty.exit).isEqualTo(1);
+        assertThat(empty.output.strip())
+                .startsWith("explore_tag: failed: sluice: ")
+                .contains("empty range")
+                .doesNotContain("Traceback", "\n");
+        Run tooLarge =
+                execute(
+                        bad,
+                        List.of("SLUICE_FROM=2000-01-01T00:00:00Z"),
+                        "--jdbc-url",
+                        url(),
+                        "--user",
+                        user(),
+                        "--password",
+                        pw(),
+                        "explore_tag");
+        assertThat(tooLarge.exit).isEqualTo(1);
+        assertThat(tooLarge.output.strip())
+                .startsWith("explore_tag: failed: sluice: ")
+                .contains("too large")
                 .doesNotContain("Traceback", "\n");
 
         int closed;
