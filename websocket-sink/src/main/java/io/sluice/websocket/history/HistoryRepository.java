@@ -47,12 +47,17 @@ public final class HistoryRepository {
 
     private static final String EPOCH_MS = "(EXTRACT(EPOCH FROM %s) * 1000)::bigint";
 
-    private static final String RAW =
-            "SELECT tag, "
-                    + String.format(EPOCH_MS, "window_start")
+    /** A row's window or bucket, [window_start, window_end), in epoch milliseconds. */
+    private static final String SPAN =
+            String.format(EPOCH_MS, "window_start")
                     + " AS window_start, "
                     + String.format(EPOCH_MS, "window_end")
-                    + " AS window_end,"
+                    + " AS window_end";
+
+    private static final String RAW =
+            "SELECT tag, "
+                    + SPAN
+                    + ","
                     + " count, good_count, uncertain_count, bad_count, sum, min, max, mean, stddev, twa,"
                     + " first_value, last_value, worst_quality, revision"
                     + " FROM window_stats WHERE %s"
@@ -62,10 +67,8 @@ public final class HistoryRepository {
     /** The columns of a bucket: a window's, and how many stored windows it merged. */
     private static final String BUCKET_COLUMNS =
             "SELECT tag, "
-                    + String.format(EPOCH_MS, "window_start")
-                    + " AS window_start, "
-                    + String.format(EPOCH_MS, "window_end")
-                    + " AS window_end, windows,"
+                    + SPAN
+                    + ", windows,"
                     + " count, good_count, uncertain_count, bad_count, sum, min, max, mean, stddev, twa,"
                     + " first_value, last_value, worst_quality, revision";
 
@@ -88,19 +91,15 @@ public final class HistoryRepository {
     /** One tag's buckets with the empty ones filled: {@code window_gapfill}. */
     private static final String GAPFILL =
             "SELECT "
-                    + String.format(EPOCH_MS, "window_start")
-                    + " AS window_start, "
-                    + String.format(EPOCH_MS, "window_end")
-                    + " AS window_end, windows, count, mean, twa, filled"
+                    + SPAN
+                    + ", windows, count, mean, twa, filled"
                     + " FROM window_gapfill(?, ?, ?, ?, ?, ?) ORDER BY window_start LIMIT ?";
 
     /** One tag's plot values: {@code window_decimate}. */
     private static final String DECIMATE =
             "SELECT "
-                    + String.format(EPOCH_MS, "window_start")
-                    + " AS window_start, "
-                    + String.format(EPOCH_MS, "window_end")
-                    + " AS window_end, count, first_value, last_value, min, max"
+                    + SPAN
+                    + ", count, first_value, last_value, min, max"
                     + " FROM window_decimate(?, ?, ?, ?, ?) ORDER BY window_start LIMIT ?";
 
     /** The data-quality report per tag: {@code window_quality}. */
