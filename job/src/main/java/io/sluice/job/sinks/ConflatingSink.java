@@ -1,28 +1,36 @@
 package io.sluice.job.sinks;
 
-import io.sluice.job.window.WindowStats;
-import io.sluice.update.WindowVersion;
+import io.sluice.job.JobSettings;
 
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Keeps only the newest revision of each window in a batch ({@link WindowVersion}) before handing
- * the batch to the sink it wraps. PostgreSQL refuses a multi-row upsert that touches one row twice
- * ("ON CONFLICT DO UPDATE command cannot affect row a second time"), which a window and its late
- * revision in one rewritten batch would do; and a superseded revision need not be written at all.
+ * The job's JDBC upserts in batches that hold each row's key once: of the elements of one key in a
+ * batch only the newest goes to the sink it wraps (a window's newest revision, a source's latest
+ * fault totals). PostgreSQL refuses a multi-row upsert that touches one row twice ("ON CONFLICT DO
+ * UPDATE command cannot affect row a second time"), which a rewritten batch would otherwise do; and
+ * a superseded element need not be written at all.
  *
- * <p>A batch goes out when it holds {@code batchSize} windows, when {@code intervalMs} has passed
- * since its first, and on every checkpoint and at the end of input.
+ * <p>A batch goes out when it holds {@code batchSize} rows, when {@code intervalMs} has passed
+ * since its first, and on every checkpoint and at the end of input. Only the wrapped sink's writer
+ * runs, not its committer: at least once, the JDBC writer flushes before every checkpoint barrier
+ * and commits nothing, while its committer registers a gauge again at every checkpoint (Flink
+ * 2.2.1's "Name collision ... pendingCommittables", as in {@link WriterOnlySink}).
  *
  * <p>Its close never throws. Flink closes a writer also when its task fails, and then the JDBC
  * writer's close flushes its failed batch again through a closed statement and throws; Flink takes
@@ -30,54 +38,85 @@ import java.util.Map;
  * restart stopped every TaskManager of the job). What that batch held comes again from the last
  * checkpoint; at the end of input {@link SinkWriter#flush} has written everything before close.
  */
-public final class ConflatingSink implements Sink<WindowStats> {
+public final class ConflatingSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ConflatingSink.class);
 
-    private final Sink<WindowStats> inner;
+    /** Which elements share a row, and which of two of them stays in a batch. */
+    public interface Conflation<T> extends Serializable {
+        /** The row's key: equal keys are one row. */
+        Object key(T element);
+
+        /** The one of two elements of a row that the batch keeps. */
+        T newer(T held, T incoming);
+    }
+
+    private final Sink<T> inner;
+    private final Conflation<T> conflation;
     private final int batchSize;
     private final long intervalMs;
 
-    public ConflatingSink(Sink<WindowStats> inner, int batchSize, long intervalMs) {
+    public ConflatingSink(Sink<T> inner, Conflation<T> conflation, int batchSize, long intervalMs) {
         if (batchSize < 1 || intervalMs < 1) {
             throw new IllegalArgumentException("batch size and interval must be positive");
         }
         this.inner = inner;
+        this.conflation = conflation;
         this.batchSize = batchSize;
         this.intervalMs = intervalMs;
     }
 
+    /**
+     * The job's upserts of one statement into its database ({@code jdbc.*}), at least once, in
+     * batches of {@code job.jdbc.batch.size} rows or {@code job.jdbc.batch.interval.ms}, each row
+     * once: flink-connector-jdbc's writer under this one.
+     */
+    public static <T> Sink<T> upserts(
+            JobSettings s, String sql, JdbcStatementBuilder<T> bind, Conflation<T> conflation) {
+        JdbcSink<T> jdbc =
+                JdbcSink.<T>builder()
+                        .withQueryStatement(sql, bind)
+                        .withExecutionOptions(
+                                JdbcExecutionOptions.builder()
+                                        // Batches are cut here; these only bound what one hands
+                                        // over at once.
+                                        .withBatchSize(s.jdbcBatchSize())
+                                        .withBatchIntervalMs(0)
+                                        .withMaxRetries(s.jdbcMaxRetries())
+                                        .build())
+                        .buildAtLeastOnce(
+                                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                                        .withUrl(s.jdbcUrl())
+                                        .withDriverName("org.postgresql.Driver")
+                                        .withUsername(s.jdbcUser())
+                                        .withPassword(s.jdbcPassword())
+                                        // One multi-row INSERT per batch, not a statement per row.
+                                        .withProperty("reWriteBatchedInserts", "true")
+                                        .build());
+        return new ConflatingSink<>(jdbc, conflation, s.jdbcBatchSize(), s.jdbcBatchIntervalMs());
+    }
+
     @Override
-    public SinkWriter<WindowStats> createWriter(WriterInitContext context) throws IOException {
+    public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
         return new Writer(inner.createWriter(context), context.getProcessingTimeService());
     }
 
-    private final class Writer implements SinkWriter<WindowStats> {
-        private final SinkWriter<WindowStats> target;
+    private final class Writer implements SinkWriter<T> {
+        private final SinkWriter<T> target;
         private final ProcessingTimeService time;
-        private final Map<WindowKey, WindowStats> batch = new LinkedHashMap<>();
+        private final Map<Object, T> batch = new LinkedHashMap<>();
         private boolean timerSet;
         private IOException timerFailure;
 
-        Writer(SinkWriter<WindowStats> target, ProcessingTimeService time) {
+        Writer(SinkWriter<T> target, ProcessingTimeService time) {
             this.target = target;
             this.time = time;
         }
 
         @Override
-        public void write(WindowStats w, Context context) throws IOException, InterruptedException {
+        public void write(T element, Context context) throws IOException, InterruptedException {
             rethrowTimerFailure();
-            batch.merge(
-                    new WindowKey(w.tag, w.windowMs, w.windowStart),
-                    w,
-                    (old, neu) ->
-                            WindowVersion.supersedes(
-                                            neu.windowStart,
-                                            neu.revision,
-                                            old.windowStart,
-                                            old.revision)
-                                    ? neu
-                                    : old);
+            batch.merge(conflation.key(element), element, conflation::newer);
             if (batch.size() >= batchSize) {
                 emit();
             } else if (!timerSet) {
@@ -118,8 +157,8 @@ public final class ConflatingSink implements Sink<WindowStats> {
             if (batch.isEmpty()) {
                 return;
             }
-            for (WindowStats w : batch.values()) {
-                target.write(w, null);
+            for (T element : batch.values()) {
+                target.write(element, null);
             }
             batch.clear();
             // The target's batch now ends here, so it never holds one window twice.
@@ -132,6 +171,4 @@ public final class ConflatingSink implements Sink<WindowStats> {
             }
         }
     }
-
-    private record WindowKey(String tag, long windowMs, long windowStart) {}
 }

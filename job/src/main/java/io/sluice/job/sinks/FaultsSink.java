@@ -4,8 +4,6 @@ import io.sluice.job.JobSettings;
 import io.sluice.job.faults.FaultCount;
 
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -14,7 +12,7 @@ import java.sql.Timestamp;
 /**
  * The late readings and dead letters of each source and minute into PostgreSQL's {@code
  * reading_faults}, for the analysts' data-quality reports. Each row holds the greater of the stored
- * and the new totals, so a replay, or two totals of one key in a batch, leave the right count.
+ * and the new totals, so a replay leaves the right count.
  */
 public final class FaultsSink {
     static final String UPSERT =
@@ -26,18 +24,24 @@ public final class FaultsSink {
 
     private FaultsSink() {}
 
+    /** Upserts in batches that hold each source and minute once, its latest totals. */
     public static Sink<FaultCount> create(JobSettings s) {
-        return JdbcSink.<FaultCount>builder()
-                .withQueryStatement(UPSERT, FaultsSink::bind)
-                .withExecutionOptions(
-                        JdbcExecutionOptions.builder()
-                                .withBatchSize(s.jdbcBatchSize())
-                                .withBatchIntervalMs(s.jdbcBatchIntervalMs())
-                                .withMaxRetries(s.jdbcMaxRetries())
-                                .build())
-                // Statement by statement (no reWriteBatchedInserts): a batch may hold one key
-                // twice.
-                .buildAtLeastOnce(HistorySink.connection(s).build());
+        return ConflatingSink.upserts(s, UPSERT, FaultsSink::bind, new LatestTotals());
+    }
+
+    /** A source's minute is a row; its totals only grow, so the later ones stay. */
+    static final class LatestTotals implements ConflatingSink.Conflation<FaultCount> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object key(FaultCount f) {
+            return f.key();
+        }
+
+        @Override
+        public FaultCount newer(FaultCount held, FaultCount incoming) {
+            return incoming;
+        }
     }
 
     static void bind(PreparedStatement ps, FaultCount f) throws SQLException {

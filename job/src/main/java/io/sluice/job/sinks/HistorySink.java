@@ -2,11 +2,9 @@ package io.sluice.job.sinks;
 
 import io.sluice.job.JobSettings;
 import io.sluice.job.window.WindowStats;
+import io.sluice.update.WindowVersion;
 
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -40,35 +38,31 @@ public final class HistorySink {
 
     /** The history sink: upserts in batches that hold each window once, newest revision. */
     public static Sink<WindowStats> create(JobSettings s) {
-        return new ConflatingSink(jdbc(s), s.jdbcBatchSize(), s.jdbcBatchIntervalMs());
+        return ConflatingSink.upserts(s, UPSERT, HistorySink::bind, new NewestRevision());
     }
 
-    static JdbcSink<WindowStats> jdbc(JobSettings s) {
-        return JdbcSink.<WindowStats>builder()
-                .withQueryStatement(UPSERT, HistorySink::bind)
-                .withExecutionOptions(
-                        JdbcExecutionOptions.builder()
-                                // Batches are cut by ConflatingSink; these only bound what it hands
-                                // over at once.
-                                .withBatchSize(s.jdbcBatchSize())
-                                .withBatchIntervalMs(0)
-                                .withMaxRetries(s.jdbcMaxRetries())
-                                .build())
-                .buildAtLeastOnce(
-                        connection(s)
-                                // One multi-row INSERT per batch instead of one statement per row.
-                                .withProperty("reWriteBatchedInserts", "true")
-                                .build());
+    /** A window is a row; its newest revision stays ({@link WindowVersion}). */
+    static final class NewestRevision implements ConflatingSink.Conflation<WindowStats> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object key(WindowStats w) {
+            return new WindowKey(w.tag, w.windowMs, w.windowStart);
+        }
+
+        @Override
+        public WindowStats newer(WindowStats held, WindowStats incoming) {
+            return WindowVersion.supersedes(
+                            incoming.windowStart,
+                            incoming.revision,
+                            held.windowStart,
+                            held.revision)
+                    ? incoming
+                    : held;
+        }
     }
 
-    /** The job's database, as {@code jdbc.url}, {@code jdbc.user} and {@code jdbc.password} say. */
-    static JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection(JobSettings s) {
-        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(s.jdbcUrl())
-                .withDriverName("org.postgresql.Driver")
-                .withUsername(s.jdbcUser())
-                .withPassword(s.jdbcPassword());
-    }
+    private record WindowKey(String tag, long windowMs, long windowStart) {}
 
     /** Sets the parameters of {@link #UPSERT} to the window's figures. */
     static void bind(PreparedStatement ps, WindowStats w) throws SQLException {

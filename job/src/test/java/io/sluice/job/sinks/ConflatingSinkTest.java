@@ -54,7 +54,8 @@ class ConflatingSinkTest {
         FailingOnClose target = new FailingOnClose();
         Sink<WindowStats> inner = (WriterInitContext context) -> target;
         SinkWriter<WindowStats> writer =
-                new ConflatingSink(inner, 100, 60_000).createWriter(new TestWriterInitContext());
+                new ConflatingSink<>(inner, new HistorySink.NewestRevision(), 100, 60_000)
+                        .createWriter(new TestWriterInitContext());
 
         writer.write(window(1000, 0, 9), null);
         writer.write(window(1000, 1, 10), null);
