@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -62,6 +63,7 @@ public record HistoryQuery(
                     "fill", "points", "quality");
     private static final Set<String> FILLS = Set.of("null", "previous", "linear");
     private static final int MAX_POINTS = 100_000;
+    private static final Pattern MONTHS = Pattern.compile("([1-9][0-9]?)mo");
 
     public HistoryQuery {
         requireNonNull(format, "format");
@@ -75,7 +77,7 @@ public record HistoryQuery(
      * Whether the rows are buckets of several stored windows rather than the windows themselves.
      */
     public boolean isRollup() {
-        return bucketMs > 0;
+        return bucketMs > 0 || shape.months() > 0;
     }
 
     /**
@@ -162,7 +164,9 @@ public record HistoryQuery(
                                             .toList()));
         }
         String bucketText = single(parameters, "bucket");
-        long bucket = bucketText == null ? 0 : duration("bucket", bucketText);
+        Matcher monthly = bucketText == null ? null : MONTHS.matcher(bucketText);
+        int months = monthly != null && monthly.matches() ? Integer.parseInt(monthly.group(1)) : 0;
+        long bucket = bucketText == null || months > 0 ? 0 : duration("bucket", bucketText);
         if (bucket != 0 && bucket % window != 0) {
             throw bad(
                     "'bucket' ("
@@ -174,13 +178,13 @@ public record HistoryQuery(
 
         HistoryFormat format = format(single(parameters, "format"));
         int limit = limit(single(parameters, "limit"), settings.maxRows());
-        HistoryShape shape = shape(parameters, tag != null, bucket);
+        HistoryShape shape = shape(parameters, tag != null, bucket, months);
         return new HistoryQuery(tag, prefix, from, to, window, bucket, format, limit, shape);
     }
 
     /** tz, fill, points and quality, checked against each other and the rest. */
     private static HistoryShape shape(
-            Map<String, List<String>> parameters, boolean oneTag, long bucket) {
+            Map<String, List<String>> parameters, boolean oneTag, long bucket, int months) {
         String tz = single(parameters, "tz");
         String fill = single(parameters, "fill");
         String pointsText = single(parameters, "points");
@@ -191,9 +195,14 @@ public record HistoryQuery(
             } catch (DateTimeException e) {
                 throw bad("'tz' (" + tz + ") is not a time zone like Asia/Jakarta or UTC");
             }
-            if (bucket == 0) {
-                throw bad("'tz' makes calendar buckets: give 'bucket' too (1d, 1h)");
+            if (bucket == 0 && months == 0) {
+                throw bad("'tz' makes calendar buckets: give 'bucket' too (1d, 1h, 1mo)");
             }
+        } else if (months > 0) {
+            throw bad(
+                    "'bucket' ("
+                            + months
+                            + "mo) is calendar months: give 'tz' too (UTC, Asia/Jakarta)");
         }
         if (fill != null) {
             if (!FILLS.contains(fill)) {
@@ -213,7 +222,7 @@ public record HistoryQuery(
             if (points < 1 || points > MAX_POINTS) {
                 throw bad("'points' (" + pointsText + ") must be a number from 1 to " + MAX_POINTS);
             }
-            if (!oneTag || bucket != 0) {
+            if (!oneTag || bucket != 0 || months != 0) {
                 throw bad("'points' plots one tag: give 'tag', and no 'bucket'");
             }
         }
@@ -223,11 +232,11 @@ public record HistoryQuery(
                 throw bad("'quality' (" + qualityText + ") must be true or false");
             }
             quality = qualityText.equals("true");
-            if (quality && (bucket != 0 || points != 0)) {
+            if (quality && (bucket != 0 || months != 0 || points != 0)) {
                 throw bad("'quality' reports a whole range: no 'bucket' or 'points'");
             }
         }
-        return new HistoryShape(tz, fill, points, quality);
+        return new HistoryShape(tz, months, fill, points, quality);
     }
 
     private static String single(Map<String, List<String>> parameters, String name) {

@@ -37,7 +37,9 @@ final class HistoryRenderer {
                 json.writeStringField("prefix", query.prefix());
             }
             json.writeStringField("window", HistoryQuery.label(query.windowMs()));
-            if (query.isRollup()) {
+            if (shape.months() > 0) {
+                json.writeStringField("bucket", shape.months() + "mo");
+            } else if (query.isRollup()) {
                 json.writeStringField("bucket", HistoryQuery.label(query.bucketMs()));
             } else {
                 json.writeNullField("bucket");

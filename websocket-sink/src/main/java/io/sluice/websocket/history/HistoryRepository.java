@@ -85,7 +85,7 @@ public final class HistoryRepository {
     /** Calendar buckets of a time zone: {@code window_rollup_calendar}, conf/sql/analytics.sql. */
     private static final String CALENDAR =
             BUCKET_COLUMNS
-                    + " FROM window_rollup_calendar(?, %s, ?, ?, ?, ? * interval '1 millisecond', ?)"
+                    + " FROM window_rollup_calendar(?, %s, ?, ?, ?, ?::interval, ?)"
                     + " ORDER BY tag, window_start LIMIT ?";
 
     /** One tag's buckets with the empty ones filled: {@code window_gapfill}. */
@@ -156,7 +156,9 @@ public final class HistoryRepository {
                     window,
                     from,
                     to,
-                    query.bucketMs(),
+                    shape.months() > 0
+                            ? shape.months() + " months"
+                            : query.bucketMs() + " milliseconds",
                     shape.tz(),
                     limit);
         }

@@ -259,6 +259,8 @@ class HistoryApiIT {
                         "a zone that is none",
                         "tag=" + PUMP + "&bucket=1h&tz=Mars/Olympus" + range,
                         "'tz'"),
+                Arguments.of(
+                        "months without a zone", "tag=" + PUMP + "&bucket=1mo" + range, "'tz'"),
                 Arguments.of("a zone without a bucket", "tag=" + PUMP + "&tz=UTC" + range, "'tz'"),
                 Arguments.of(
                         "an unknown fill",
@@ -408,6 +410,13 @@ class HistoryApiIT {
         JsonNode day = json("tag=" + PUMP + "&bucket=1d&tz=Asia/Kolkata" + range);
         assertThat(rows(day).get(0).get("window_start"))
                 .isEqualTo(Instant.parse("2026-11-26T18:30:00Z").toEpochMilli());
+
+        // A calendar month of a zone: November 2026 in Jakarta began at 17:00 UTC on October 31.
+        JsonNode month = json("tag=" + PUMP + "&bucket=1mo&tz=Asia/Jakarta" + range);
+        assertThat(month.get("bucket").asText()).isEqualTo("1mo");
+        assertThat(rows(month).get(0).get("window_start"))
+                .isEqualTo(Instant.parse("2026-10-31T17:00:00Z").toEpochMilli());
+        assertThat(rows(month).get(0).get("count")).isEqualTo((long) inRange.size());
 
         // Plot values: at most N points whose extremes are the readings'.
         JsonNode points = json("tag=" + PUMP + "&points=7" + range);
