@@ -188,79 +188,47 @@ class NotebooksIT {
 
     @Test
     void anUnknownTagAnEmptyOrTooLargeRangeOrAnUnreachableDatabaseIsOneLine() throws Exception {
-        Path bad = OUT.resolve("bad-input");
-        Run unknown =
-                execute(
-                        bad,
-                        List.of("SLUICE_TAG=plant9.area99.nothing.here"),
-                        "--jdbc-url",
-                        url(),
-                        "--user",
-                        user(),
-                        "--password",
-                        pw(),
-                        "explore_tag");
-        assertThat(unknown.exit).isEqualTo(1);
-        assertThat(unknown.output.strip())
-                .startsWith("explore_tag: failed: sluice: ")
-                .contains("plant9.area99.nothing.here")
-                .doesNotContain("Traceback", "\n");
-
-        Run empty =
-                execute(
-                        bad,
-                        List.of(
-                                "SLUICE_FROM=2026-11-26T08:00:00Z",
-                                "SLUICE_TO=2026-11-26T08:00:00Z"),
-                        "--jdbc-url",
-                        url(),
-                        "--user",
-                        user(),
-                        "--password",
-                        pw(),
-                        "explore_tag");
-        assertThat(empty.exit).isEqualTo(1);
-        assertThat(empty.output.strip())
-                .startsWith("explore_tag: failed: sluice: ")
-                .contains("empty range")
-                .doesNotContain("Traceback", "\n");
-        Run tooLarge =
-                execute(
-                        bad,
-                        List.of("SLUICE_FROM=2000-01-01T00:00:00Z"),
-                        "--jdbc-url",
-                        url(),
-                        "--user",
-                        user(),
-                        "--password",
-                        pw(),
-                        "explore_tag");
-        assertThat(tooLarge.exit).isEqualTo(1);
-        assertThat(tooLarge.output.strip())
-                .startsWith("explore_tag: failed: sluice: ")
-                .contains("too large")
-                .doesNotContain("Traceback", "\n");
-
+        assertOneLine(
+                url(),
+                "explore_tag",
+                List.of("SLUICE_TAG=plant9.area99.nothing.here"),
+                "plant9.area99.nothing.here");
+        assertOneLine(
+                url(),
+                "explore_tag",
+                List.of("SLUICE_FROM=2026-11-26T08:00:00Z", "SLUICE_TO=2026-11-26T08:00:00Z"),
+                "empty range");
+        assertOneLine(
+                url(), "explore_tag", List.of("SLUICE_FROM=2000-01-01T00:00:00Z"), "too large");
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        Run away =
+        assertOneLine(
+                "jdbc:postgresql://127.0.0.1:" + closed + "/postgres",
+                "data_quality",
+                List.of(),
+                "cannot reach the history database at 127.0.0.1:" + closed);
+    }
+
+    /** Runs one notebook that must fail: exit status 1, and its error is one line that says so. */
+    private static void assertOneLine(String url, String notebook, List<String> env, String says)
+            throws Exception {
+        Run run =
                 execute(
-                        bad,
-                        List.of(),
+                        OUT.resolve("bad-input"),
+                        env,
                         "--jdbc-url",
-                        "jdbc:postgresql://127.0.0.1:" + closed + "/postgres",
+                        url,
                         "--user",
                         user(),
                         "--password",
                         pw(),
-                        "data_quality");
-        assertThat(away.exit).isEqualTo(1);
-        assertThat(away.output.strip())
-                .startsWith(
-                        "data_quality: failed: sluice: cannot reach the history database at 127.0.0.1:"
-                                + closed)
+                        notebook);
+        assertThat(run.exit).as(run.output).isEqualTo(1);
+        assertThat(run.output.strip())
+                .startsWith(notebook + ": failed: sluice: ")
+                .contains(says)
                 .doesNotContain("Traceback", "\n");
     }
 
