@@ -122,58 +122,42 @@ public final class HistoryRepository {
     public HistoryResult find(HistoryQuery query) throws SQLException {
         requireNonNull(query, "query");
         HistoryShape shape = query.shape();
-        boolean oneTag = query.tag() != null;
-        String tagOrPrefix = oneTag ? query.tag() : query.prefix();
-        String children = oneTag ? "false" : "true";
-        Object window = Math.toIntExact(query.windowMs());
-        Object from = timestamp(query.fromMs());
-        Object to = timestamp(query.toMs());
-        int limit = query.limit() + 1;
+        String children = query.tag() != null ? "false" : "true";
         if (shape.quality()) {
-            return read(
-                    String.format(QUALITY, children), query, tagOrPrefix, window, from, to, limit);
+            return call(String.format(QUALITY, children), query);
         }
         if (shape.points() > 0) {
-            return read(DECIMATE, query, tagOrPrefix, window, from, to, shape.points(), limit);
+            return call(DECIMATE, query, shape.points());
         }
         if (shape.fill() != null) {
-            return read(
-                    GAPFILL,
-                    query,
-                    tagOrPrefix,
-                    window,
-                    from,
-                    to,
-                    query.bucketMs(),
-                    shape.fill(),
-                    limit);
+            return call(GAPFILL, query, query.bucketMs(), shape.fill());
         }
         if (shape.tz() != null) {
-            return read(
-                    String.format(CALENDAR, children),
-                    query,
-                    tagOrPrefix,
-                    window,
-                    from,
-                    to,
+            String bucket =
                     shape.months() > 0
                             ? shape.months() + " months"
-                            : query.bucketMs() + " milliseconds",
-                    shape.tz(),
-                    limit);
+                            : query.bucketMs() + " milliseconds";
+            return call(String.format(CALENDAR, children), query, bucket, shape.tz());
         }
         if (query.isRollup()) {
-            return read(
-                    String.format(ROLLUP, children),
-                    query,
-                    tagOrPrefix,
-                    window,
-                    from,
-                    to,
-                    query.bucketMs(),
-                    limit);
+            return call(String.format(ROLLUP, children), query, query.bucketMs());
         }
         return raw(query);
+    }
+
+    /**
+     * A SQL function's rows: its arguments are always the tag or prefix, the window size, the
+     * range's start and end, then its own, and the statement ends with the limit.
+     */
+    private HistoryResult call(String sql, HistoryQuery query, Object... own) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        args.add(query.tag() != null ? query.tag() : query.prefix());
+        args.add(Math.toIntExact(query.windowMs()));
+        args.add(timestamp(query.fromMs()));
+        args.add(timestamp(query.toMs()));
+        args.addAll(List.of(own));
+        args.add(query.limit() + 1);
+        return read(sql, query, args.toArray());
     }
 
     /** True for an analytics function's refusal of its arguments: the client's mistake. */
