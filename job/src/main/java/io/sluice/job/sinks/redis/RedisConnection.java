@@ -5,92 +5,72 @@ import io.sluice.update.RedisClients;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.net.URI;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 
 /**
  * The publisher's way to Redis: one connection to one Redis, or a client of a Redis Cluster that
  * sends each command of a pipeline to the master of its key's slot. Each stream and each
  * latest-values hash is one key, so every command the sink sends is on one slot.
  */
-interface RedisConnection extends AutoCloseable {
+final class RedisConnection implements AutoCloseable {
+    private final Supplier<AbstractPipeline> pipelined;
+    private final BinaryOperator<byte[]> loadScript;
+    private final Runnable close;
+
+    private RedisConnection(
+            Supplier<AbstractPipeline> pipelined,
+            BinaryOperator<byte[]> loadScript,
+            Runnable close) {
+        this.pipelined = pipelined;
+        this.loadScript = loadScript;
+        this.close = close;
+    }
+
     /** Opens and checks it (PING); throws a JedisException when Redis does not answer. */
     static RedisConnection open(RedisSinkOptions options, DefaultJedisClientConfig.Builder config) {
         if (options.cluster()) {
-            return new Cluster(
-                    (RedisClusterClient) RedisClients.pooled(options.redisUrl(), true, config, 2));
+            UnifiedJedis cluster = RedisClients.pooled(options.redisUrl(), true, config, 2);
+            return checked(cluster::ping, cluster::pipelined, cluster::scriptLoad, cluster::close);
         }
-        return new Single(new Jedis(URI.create(options.redisUrl()), config.build()));
+        Jedis jedis = new Jedis(URI.create(options.redisUrl()), config.build());
+        // One Redis holds every key: the script goes there, whatever the key.
+        return checked(
+                jedis::ping,
+                jedis::pipelined,
+                (script, key) -> jedis.scriptLoad(script),
+                jedis::close);
     }
 
-    AbstractPipeline pipelined();
+    private static RedisConnection checked(
+            Runnable ping,
+            Supplier<AbstractPipeline> pipelined,
+            BinaryOperator<byte[]> loadScript,
+            Runnable close) {
+        try {
+            ping.run();
+        } catch (RuntimeException e) {
+            close.run();
+            throw e;
+        }
+        return new RedisConnection(pipelined, loadScript, close);
+    }
+
+    AbstractPipeline pipelined() {
+        return pipelined.get();
+    }
 
     /** Loads a script on the Redis (or the cluster's node) that holds the key; its SHA-1. */
-    byte[] loadScript(byte[] script, byte[] key);
+    byte[] loadScript(byte[] script, byte[] key) {
+        return loadScript.apply(script, key);
+    }
 
     /** Closes it; a round in flight on it ends with an error. */
     @Override
-    void close();
-
-    /** One connection to one Redis. */
-    final class Single implements RedisConnection {
-        private final Jedis jedis;
-
-        Single(Jedis jedis) {
-            this.jedis = jedis;
-            try {
-                jedis.ping();
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
-        }
-
-        @Override
-        public AbstractPipeline pipelined() {
-            return jedis.pipelined();
-        }
-
-        @Override
-        public byte[] loadScript(byte[] script, byte[] key) {
-            return jedis.scriptLoad(script);
-        }
-
-        @Override
-        public void close() {
-            jedis.close();
-        }
-    }
-
-    /** A Redis Cluster: a pool of connections to each of its masters. */
-    final class Cluster implements RedisConnection {
-        private final UnifiedJedis cluster;
-
-        Cluster(UnifiedJedis cluster) {
-            this.cluster = cluster;
-            try {
-                cluster.ping();
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
-        }
-
-        @Override
-        public AbstractPipeline pipelined() {
-            return cluster.pipelined();
-        }
-
-        @Override
-        public byte[] loadScript(byte[] script, byte[] key) {
-            return cluster.scriptLoad(script, key);
-        }
-
-        @Override
-        public void close() {
-            cluster.close();
-        }
+    public void close() {
+        close.run();
     }
 }
