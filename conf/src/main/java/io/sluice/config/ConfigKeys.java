@@ -41,6 +41,7 @@ public final class ConfigKeys {
     public static final String JOB_WATERMARK_IDLENESS_MS = "job.watermark.idleness.ms";
     public static final String JOB_WINDOW_SIZES = "job.window.sizes";
     public static final String JOB_WINDOW_ALLOWED_LATENESS_MS = "job.window.allowed-lateness.ms";
+    public static final String JOB_BATCH_MAX_READINGS = "job.batch.max-readings";
     public static final String JOB_PARALLELISM = "job.parallelism";
     public static final String JOB_MAX_PARALLELISM = "job.max-parallelism";
     public static final String JOB_CHECKPOINT_INTERVAL_MS = "job.checkpoint.interval.ms";

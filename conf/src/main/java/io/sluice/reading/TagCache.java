@@ -9,9 +9,9 @@ import java.util.Arrays;
  * <p>A plant has thousands of tags but sends each millions of times, so the decoder looks tags up
  * here instead of allocating a String per record. Open addressing over parallel arrays; it stops
  * growing at {@link #MAX_ENTRIES} and then allocates, so a flood of one-off tags cannot exhaust
- * memory. Not thread-safe: one per decoder.
+ * memory. Not thread-safe: one per decoder (or serializer instance).
  */
-final class TagCache {
+public final class TagCache {
     static final int MAX_ENTRIES = 1 << 20;
 
     private byte[][] keys = new byte[1024][];
@@ -19,7 +19,8 @@ final class TagCache {
     private int[] hashes = new int[1024];
     private int size;
 
-    String lookup(byte[] buf, int from, int to) {
+    /** The tag of the ASCII bytes buf[from, to), the same String for the same bytes. */
+    public String lookup(byte[] buf, int from, int to) {
         int hash = hash(buf, from, to);
         int mask = keys.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {

@@ -24,6 +24,7 @@ public record JobSettings(
         Duration idleness,
         long[] windowSizesMs,
         long allowedLatenessMs,
+        int batchMaxReadings,
         int parallelism,
         int maxParallelism,
         long checkpointIntervalMs,
@@ -69,6 +70,9 @@ public record JobSettings(
                         ConfigKeys.JOB_WINDOW_SIZES, "must rise, each a multiple of the smallest");
             }
         }
+        if (c.getInt(ConfigKeys.JOB_BATCH_MAX_READINGS) < 1) {
+            throw c.invalid(ConfigKeys.JOB_BATCH_MAX_READINGS, "must be positive");
+        }
         if (c.getLong(ConfigKeys.JOB_FAULTS_RETENTION_MS) < 1) {
             throw c.invalid(ConfigKeys.JOB_FAULTS_RETENTION_MS, "must be positive");
         }
@@ -85,6 +89,7 @@ public record JobSettings(
                 Duration.ofMillis(c.getLong(ConfigKeys.JOB_WATERMARK_IDLENESS_MS)),
                 sizesMs,
                 c.getLong(ConfigKeys.JOB_WINDOW_ALLOWED_LATENESS_MS),
+                c.getInt(ConfigKeys.JOB_BATCH_MAX_READINGS),
                 c.getInt(ConfigKeys.JOB_PARALLELISM),
                 c.getInt(ConfigKeys.JOB_MAX_PARALLELISM),
                 c.getLong(ConfigKeys.JOB_CHECKPOINT_INTERVAL_MS),

@@ -1,6 +1,9 @@
 package io.sluice.job;
 
 import io.sluice.config.SluiceConfig;
+import io.sluice.job.batch.BatchByTag;
+import io.sluice.job.batch.ReadingBatch;
+import io.sluice.job.batch.ReadingBatchSerializer;
 import io.sluice.job.faults.FaultCount;
 import io.sluice.job.faults.FaultCounts;
 import io.sluice.job.parse.DeadLetter;
@@ -15,10 +18,12 @@ import io.sluice.job.sinks.redis.ChannelGroupKeySelector;
 import io.sluice.job.sinks.redis.RedisSink;
 import io.sluice.job.window.TagWindows;
 import io.sluice.job.window.WindowStats;
+import io.sluice.job.window.WindowStatsSerializer;
 import io.sluice.reading.Reading;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -42,6 +47,7 @@ import java.util.Objects;
  * <pre>
  * readings (KafkaSource, parse, per-partition watermarks)
  *   -> split: dead letters -> dead-letter sink
+ *   -> batch (each tag's readings, one record per tag and window)
  *   -> keyBy(tag) -> windows (all sizes, lateness, revisions): late readings -> late sink
  *        -> history sink (PostgreSQL upsert)
  *        -> keyBy(channel group) -> live sink (Redis stream and latest hashes)
@@ -158,11 +164,21 @@ public final class SluiceJob {
         DataStream<DeadLetter> rejected = readings.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
         rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
 
+        // Chained to the source: one record per tag and window crosses the keyBy, not one a
+        // reading.
+        DataStream<ReadingBatch> batches =
+                readings.transform(
+                                "batch",
+                                ReadingBatchSerializer.TYPE_INFO,
+                                new BatchByTag(
+                                        settings.windowSizesMs()[0], settings.batchMaxReadings()))
+                        .uid("batch");
         SingleOutputStreamOperator<WindowStats> windows =
-                readings.keyBy(reading -> reading.tag)
+                batches.keyBy(batch -> batch.tag, Types.STRING)
                         .process(
                                 new TagWindows(
-                                        settings.windowSizesMs(), settings.allowedLatenessMs()))
+                                        settings.windowSizesMs(), settings.allowedLatenessMs()),
+                                WindowStatsSerializer.TYPE_INFO)
                         .name("windows")
                         .uid("windows");
         DataStream<Reading> late = windows.getSideOutput(TagWindows.LATE);

@@ -1,5 +1,6 @@
 package io.sluice.job.window;
 
+import io.sluice.job.batch.ReadingBatch;
 import io.sluice.reading.Reading;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -47,7 +48,7 @@ import java.util.Map;
  * revision is at least epoch × {@value #REVISIONS_PER_EPOCH}: what a restored job emits supersedes
  * whatever an earlier run of it stored. A job that never restored emits revisions 0, 1, 2, ...
  */
-public final class TagWindows extends KeyedProcessFunction<String, Reading, WindowStats>
+public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch, WindowStats>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -152,42 +153,60 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
     }
 
     @Override
-    public void processElement(Reading r, Context ctx, Collector<WindowStats> out)
+    public void processElement(ReadingBatch batch, Context ctx, Collector<WindowStats> out)
             throws Exception {
         long wm = ctx.timerService().currentWatermark();
-        long start = floorStart(r.ts, fineMs);
-        if (start + fineMs - 1 + latenessMs <= wm) {
-            lateReadings.inc();
-            ctx.output(LATE, r);
-            return;
-        }
-        ReadingLog log = logState.value();
-        if (log == null) {
-            log = new ReadingLog();
-        }
-        int at = log.insert(r.ts, r.value, (byte) r.quality.ordinal());
-        if (at < 0) {
-            duplicateReadings.inc();
-            return;
-        }
-        logState.update(log);
-        if (start < log.emittedUpTo) {
-            String tag = ctx.getCurrentKey();
-            boolean changed = reviseFine(tag, log, start, ctx, out);
-            // The next window's held value at its start may have changed too.
-            int next = log.firstAtOrAfter(start + fineMs);
-            long nextStart = next < log.size ? floorStart(log.ts[next], fineMs) : Long.MAX_VALUE;
-            if (nextStart < log.emittedUpTo && reviseFine(tag, log, nextStart, ctx, out)) {
-                changed = true;
+        ReadingLog log = null;
+        boolean inserted = false;
+        for (int k = 0; k < batch.size; k++) {
+            long t = batch.ts[k];
+            long start = floorStart(t, fineMs);
+            if (start + fineMs - 1 + latenessMs <= wm) {
+                lateReadings.inc();
+                ctx.output(LATE, batch.reading(k));
+                continue;
             }
-            if (changed) {
-                reviseCoarse(tag, start, nextStart, out);
+            if (log == null) {
+                log = logState.value(); // once a batch, not once a reading
+                if (log == null) {
+                    log = new ReadingLog();
+                }
             }
-        } else if ((at == 0 || log.ts[at - 1] < start)
-                && (at + 1 == log.size || log.ts[at + 1] >= start + fineMs)) {
-            // The window's first reading: its others found the timer registered (an open window's
-            // readings are never trimmed), and registering costs a timer-queue lookup per reading.
-            ctx.timerService().registerEventTimeTimer(start + fineMs - 1);
+            int at = log.insert(t, batch.values[k], batch.qualities[k]);
+            if (at < 0) {
+                duplicateReadings.inc();
+                continue;
+            }
+            inserted = true;
+            if (start < log.emittedUpTo) {
+                revise(ctx.getCurrentKey(), log, start, ctx, out);
+            } else if ((at == 0 || log.ts[at - 1] < start)
+                    && (at + 1 == log.size || log.ts[at + 1] >= start + fineMs)) {
+                // The window's first reading: its others found the timer registered (an open
+                // window's readings are never trimmed), and registering costs a timer-queue lookup.
+                ctx.timerService().registerEventTimeTimer(start + fineMs - 1);
+            }
+        }
+        if (inserted) {
+            logState.update(log);
+        }
+    }
+
+    /**
+     * A late reading went into an emitted finest window: re-emits it and the next window (whose
+     * held value at its start may have changed), and the coarse windows around them, if changed.
+     */
+    private void revise(
+            String tag, ReadingLog log, long start, Context ctx, Collector<WindowStats> out)
+            throws Exception {
+        boolean changed = reviseFine(tag, log, start, ctx, out);
+        int next = log.firstAtOrAfter(start + fineMs);
+        long nextStart = next < log.size ? floorStart(log.ts[next], fineMs) : Long.MAX_VALUE;
+        if (nextStart < log.emittedUpTo && reviseFine(tag, log, nextStart, ctx, out)) {
+            changed = true;
+        }
+        if (changed) {
+            reviseCoarse(tag, start, nextStart, out);
         }
     }
 
@@ -277,15 +296,26 @@ public final class TagWindows extends KeyedProcessFunction<String, Reading, Wind
             long start = floorStart(fineStart, size);
             MapState<Long, CoarseWindow> state = coarseState.get(c);
             CoarseWindow window = state.get(start);
+            boolean changed = false;
             if (window == null) {
                 window = new CoarseWindow();
                 ctx.timerService().registerEventTimeTimer(start + size - 1);
+                changed = true;
             }
-            if (isFirstFineWindow(start, fineStart)) {
+            boolean first =
+                    window.firstFineKnown
+                            ? fineStart <= window.firstFineStart
+                            : isFirstFineWindow(start, fineStart);
+            if (first) {
                 window.hasHeld = hasPrevious;
                 window.held = previous;
+                window.firstFineKnown = true;
+                window.firstFineStart = fineStart;
+                changed = true;
             }
-            state.put(start, window);
+            if (changed) {
+                state.put(start, window);
+            }
         }
     }
 

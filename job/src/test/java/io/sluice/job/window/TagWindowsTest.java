@@ -1,5 +1,6 @@
 package io.sluice.job.window;
 
+import io.sluice.job.batch.ReadingBatch;
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
 
@@ -22,19 +23,20 @@ class TagWindowsTest {
     private static final long BEGINNING = 1_795_735_260_000L; // a whole minute
     private static final String TAG = "plant1.area03.pump007.pressure";
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Reading, WindowStats> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, ReadingBatch, WindowStats> harness;
 
     @BeforeEach
     void open() throws Exception {
         // 1 s and 3 s windows, 1.5 s of allowed lateness.
         harness =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new TagWindows(new long[] {1000, 3000}, 1500), r -> r.tag, Types.STRING);
+                        new TagWindows(new long[] {1000, 3000}, 1500), b -> b.tag, Types.STRING);
     }
 
     private void reading(long offset, double value) throws Exception {
         harness.processElement(
-                new Reading(TAG, BEGINNING + offset, value, Quality.GOOD), BEGINNING + offset);
+                ReadingBatch.of(new Reading(TAG, BEGINNING + offset, value, Quality.GOOD)),
+                BEGINNING + offset);
     }
 
     private void watermark(long offset) throws Exception {
@@ -81,7 +83,7 @@ class TagWindowsTest {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new TagWindows(new long[] {1000, 3000}, 1500)),
-                        r -> r.tag,
+                        b -> b.tag,
                         Types.STRING);
         harness.initializeState(snapshot);
         harness.open();
