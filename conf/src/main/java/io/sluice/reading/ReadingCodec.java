@@ -19,10 +19,11 @@ import java.util.Arrays;
  * The readings wire format, both ways: JSON bytes to {@link Reading} and back.
  *
  * <p>The contract is in conf/samples/readings/README.md, and its sample files are this class's test
- * vectors ({@code ReadingsContract}). Decoding reads the record with Jackson's streaming parser and
- * applies the contract's field rules ({@link ReadingRules}); tags come from a {@link TagCache}, so
- * a plant's thousands of tags are not a String per record. Issue 9 measured a hand-written scanner
- * at 1.2x to 1.6x this speed, short of the 2x that would justify its code (bench/README.md).
+ * vectors ({@code ReadingsContract}). A record in the canonical encoding, which is what producers
+ * send, is read by {@link CanonicalScan} without a parser (issue 14: the parse was the source
+ * task's largest cost once readings were batched); any other is read with Jackson's streaming
+ * parser, which applies the contract's field rules ({@link ReadingRules}) and explains a rejection.
+ * Tags come from a {@link TagCache}, so a plant's thousands of tags are not a String per record.
  * Encoding is hand-written: the canonical form, with every finite double written so that it reads
  * back to the same bits.
  *
@@ -55,12 +56,14 @@ public final class ReadingCodec {
     private final ReadingRules rules;
     private final TagCache tags = new TagCache();
     private final byte[] tagBytes = new byte[ReadingRules.MAX_TAG_LENGTH];
+    private final CanonicalScan canonical;
 
     public ReadingCodec(ReadingLimits limits) {
         this.limits = limits;
         // Copied into fields: read for every record.
         this.maxBytes = limits.maxBytes();
         this.rules = new ReadingRules(limits);
+        this.canonical = new CanonicalScan(rules, tags);
     }
 
     /** A codec with the limits of the readings.* configuration keys. */
@@ -96,6 +99,14 @@ public final class ReadingCodec {
         if (size != null) {
             return size;
         }
+        if (canonical.read(record, offset, length, into)) {
+            return null;
+        }
+        return decodeJson(record, offset, length, into);
+    }
+
+    /** Reads any JSON form with Jackson: what {@link CanonicalScan} is not sure of. */
+    Rejection decodeJson(byte[] record, int offset, int length, Reading into) {
         try (JsonParser p = JSON.createParser(record, offset, length)) {
             return readObject(p, into);
         } catch (JsonProcessingException e) {

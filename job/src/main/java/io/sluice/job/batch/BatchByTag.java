@@ -9,8 +9,8 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 
 /**
  * Folds each tag's readings into a {@link ReadingBatch} in the source's task, so that about one
@@ -33,7 +33,12 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
     private final long windowMs;
     private final int maxBatch;
 
-    private transient HashMap<String, OpenBatch> open;
+    /** Every tag seen, with its batch: kept, so that a batch's arrays serve again and again. */
+    private transient HashMap<String, OpenBatch> byTag;
+
+    /** The tags whose batch holds readings. */
+    private transient ArrayList<OpenBatch> waiting;
+
     private transient long watermark;
     private transient Counter batches;
 
@@ -52,7 +57,8 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
     @Override
     public void open() throws Exception {
         super.open();
-        open = new HashMap<>();
+        byTag = new HashMap<>();
+        waiting = new ArrayList<>();
         watermark = Long.MIN_VALUE;
         batches = getMetricGroup().counter("readingBatches");
     }
@@ -65,49 +71,70 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
             emit(ReadingBatch.of(r));
             return;
         }
-        OpenBatch batch = open.get(r.tag);
+        OpenBatch batch = byTag.get(r.tag);
         if (batch == null) {
             batch = new OpenBatch(r.tag);
-            open.put(r.tag, batch);
+            byTag.put(r.tag, batch);
+        }
+        if (!batch.waiting) {
+            waiting.add(batch);
+            batch.waiting = true;
         }
         batch.readings.add(r.ts, r.value, r.quality);
         batch.firstWindowLastMs = Math.min(batch.firstWindowLastMs, lastMs);
         if (batch.readings.size >= maxBatch) {
-            open.remove(r.tag);
-            emit(batch.readings);
+            send(batch); // stays in waiting, empty, until the next watermark
         }
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = mark.getTimestamp();
-        Iterator<OpenBatch> it = open.values().iterator();
-        while (it.hasNext()) {
-            OpenBatch batch = it.next();
-            if (batch.firstWindowLastMs <= watermark) {
-                it.remove();
-                emit(batch.readings);
+        int kept = 0;
+        for (int i = 0; i < waiting.size(); i++) {
+            OpenBatch batch = waiting.get(i);
+            if (batch.readings.size > 0 && batch.firstWindowLastMs <= watermark) {
+                send(batch);
+            }
+            if (batch.readings.size > 0) {
+                waiting.set(kept++, batch);
+            } else {
+                batch.waiting = false;
             }
         }
+        waiting.subList(kept, waiting.size()).clear();
         super.processWatermark(mark);
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flushAll();
+        sendAll();
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void endInput() {
-        flushAll();
+        sendAll();
     }
 
-    private void flushAll() {
-        for (OpenBatch batch : open.values()) {
-            emit(batch.readings);
+    private void sendAll() {
+        for (OpenBatch batch : waiting) {
+            if (batch.readings.size > 0) {
+                send(batch);
+            }
+            batch.waiting = false;
         }
-        open.clear();
+        waiting.clear();
+    }
+
+    /**
+     * Emits a tag's batch and empties it. The batch goes out through the keyBy, whose output
+     * serializes it within this call, so its arrays can take the next readings at once.
+     */
+    private void send(OpenBatch batch) {
+        emit(batch.readings);
+        batch.readings.size = 0;
+        batch.firstWindowLastMs = Long.MAX_VALUE;
     }
 
     private void emit(ReadingBatch batch) {
@@ -119,6 +146,9 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
     private static final class OpenBatch {
         final ReadingBatch readings;
         long firstWindowLastMs = Long.MAX_VALUE;
+
+        /** Whether it is in the waiting list. */
+        boolean waiting;
 
         OpenBatch(String tag) {
             readings = new ReadingBatch(tag, 16);
