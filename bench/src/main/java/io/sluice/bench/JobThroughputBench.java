@@ -62,7 +62,14 @@ public final class JobThroughputBench {
         WHAT.put("c", "full job (both sinks)");
         WHAT.put("d", "typical DataStream job");
         WHAT.put("e", "typical Flink SQL job");
+        WHAT.put("b-rocksdb", "job core, RocksDB");
+        WHAT.put("c-rocksdb", "full job, RocksDB");
+        WHAT.put("d-rocksdb", "typical DataStream, RocksDB");
+        WHAT.put("e-rocksdb", "typical SQL job, RocksDB");
     }
+
+    /** What runs without --only: issue 3's five. */
+    static final String DEFAULT_ONLY = "a,b,c,d,e";
 
     /**
      * The measurements, by letter.
@@ -76,8 +83,14 @@ public final class JobThroughputBench {
         m.put("a", new RawConsumerRead());
         m.put("b", new SluiceJobCore(job)); // source -> parse -> windows, discarding sinks
         m.put("c", new SluiceJobFull(services, job)); // the full job, PostgreSQL and Redis sinks on
-        m.put("d", new TypicalDataStreamJob());
-        m.put("e", new TypicalSqlJob());
+        m.put("d", new TypicalDataStreamJob("hashmap"));
+        m.put("e", new TypicalSqlJob("hashmap"));
+        Map<String, String> rocksdb = new LinkedHashMap<>(job);
+        rocksdb.put(ConfigKeys.JOB_STATE_BACKEND, "rocksdb");
+        m.put("b-rocksdb", new SluiceJobCore(rocksdb));
+        m.put("c-rocksdb", new SluiceJobFull(services, rocksdb));
+        m.put("d-rocksdb", new TypicalDataStreamJob("rocksdb"));
+        m.put("e-rocksdb", new TypicalSqlJob("rocksdb"));
         return m;
     }
 
@@ -98,7 +111,7 @@ public final class JobThroughputBench {
                 });
         Set<String> only;
         try {
-            only = only(flags.getOrDefault("only", String.join(",", WHAT.keySet())));
+            only = only(flags.getOrDefault("only", DEFAULT_ONLY));
         } catch (ConfigException e) {
             System.err.println("job-throughput: " + e.getMessage());
             System.exit(2);
@@ -108,7 +121,7 @@ public final class JobThroughputBench {
         // (c) writes into PostgreSQL and Redis: they run in the same services process as the
         // broker.
         String[] services =
-                only.contains("c")
+                only.contains("c") || only.contains("c-rocksdb")
                         ? new String[] {"kafka", "postgres", "redis"}
                         : new String[] {"kafka"};
         try (ServicesProcess broker = ServicesProcess.start("2g", services)) {
@@ -173,7 +186,8 @@ public final class JobThroughputBench {
             // Warm-up, untimed: the JIT warms, and the counting variants check that nothing is
             // lost.
             for (Map.Entry<String, Measurement> e : selected.entrySet()) {
-                Measurement.Timing t = e.getValue().run(topic, parallelism, "warmup", true);
+                Measurement.Timing t =
+                        e.getValue().run(topic, parallelism, runId(e.getKey(), "warmup"), true);
                 System.out.printf(
                         "warm-up  %-28s %,12.0f readings/s (not counted)  %s%n",
                         label(e.getKey()), t.rate(), t.note());
@@ -181,19 +195,26 @@ public final class JobThroughputBench {
 
             List<String> letters = new ArrayList<>(selected.keySet());
             Map<String, double[]> rates = new LinkedHashMap<>();
+            Map<String, double[]> cpu = new LinkedHashMap<>();
             letters.forEach(l -> rates.put(l, new double[rounds]));
+            letters.forEach(l -> cpu.put(l, new double[rounds]));
             JfrProfile recording = profile == null ? null : JfrProfile.start(profile);
             for (int round = 0; round < rounds; round++) {
                 // Each round starts with the next measurement, so that none always meets a fresher
                 // broker.
                 for (int turn = 0; turn < letters.size(); turn++) {
                     String letter = letters.get((round + turn) % letters.size());
+                    double cpuStart = SluiceJobRuns.cpuSeconds();
                     Measurement.Timing t =
-                            selected.get(letter).run(topic, parallelism, "r" + round, false);
+                            selected.get(letter)
+                                    .run(topic, parallelism, runId(letter, "r" + round), false);
+                    double usPerReading =
+                            (SluiceJobRuns.cpuSeconds() - cpuStart) * 1e6 / t.readings();
                     rates.get(letter)[round] = t.rate();
+                    cpu.get(letter)[round] = usPerReading;
                     System.out.printf(
-                            "round %d  %-28s %,12.0f readings/s  %s%n",
-                            round + 1, label(letter), t.rate(), t.note());
+                            "round %d  %-34s %,12.0f readings/s  CPU %.2f µs a reading  %s%n",
+                            round + 1, label(letter), t.rate(), usPerReading, t.note());
                 }
             }
             if (recording != null) {
@@ -207,27 +228,32 @@ public final class JobThroughputBench {
                     String note = "";
                     if (letter.equals("a")) {
                         note = "  (baseline: the physical limit)";
-                    } else if (letter.equals("c")) {
+                    } else if (letter.startsWith("c")) {
                         note =
                                 String.format(
                                         "  (%,.0f window rows/s into PostgreSQL)",
                                         medians.get(letter)
-                                                * ((SluiceJobFull) selected.get("c"))
+                                                * ((SluiceJobFull) selected.get(letter))
                                                         .rowsPerReading());
                     }
                     System.out.printf(
-                            "median   %-28s %,12.0f readings/s%s%n",
-                            label(letter), medians.get(letter), note);
-                } else {
+                            "median   %-34s %,12.0f readings/s  CPU %.2f µs a reading%s%n",
+                            label(letter), medians.get(letter), Medians.of(cpu.get(letter)), note);
+                } else if (only.contains(letter) || DEFAULT_ONLY.contains(letter)) {
                     System.out.printf(
-                            "median   %-28s %12s  (left out by --only)%n",
+                            "median   %-34s %12s  (left out by --only)%n",
                             label(letter), "not run");
                 }
             }
-            ratio(medians, "b", "a", "target >= 0.50");
-            ratio(medians, "c", "a", "target >= 0.30");
-            ratio(medians, "b", "d", null);
-            ratio(medians, "b", "e", null);
+            // Issue 14's targets, then the record.
+            ratio(medians, "b", "d", "target >= 2.0");
+            ratio(medians, "b", "e", "target >= 2.5");
+            ratio(medians, "c", "b", "target >= 0.6");
+            ratio(medians, "b-rocksdb", "d-rocksdb", "target >= 2.0");
+            ratio(medians, "b-rocksdb", "e-rocksdb", "target >= 2.5");
+            ratio(medians, "c-rocksdb", "b-rocksdb", "target >= 0.6");
+            ratio(medians, "b", "a", "for the record: the raw read varies from round to round");
+            ratio(medians, "c", "a", null);
             ratio(medians, "d", "a", "issue 3 measured 0.25");
             ratio(medians, "e", "a", "issue 3 measured 0.21");
             if (recording != null) {
@@ -250,6 +276,11 @@ public final class JobThroughputBench {
         return letters;
     }
 
+    /** A run's id: its own consumer group, checkpoint folder and counting sinks. */
+    private static String runId(String letter, String round) {
+        return letter + "-" + round;
+    }
+
     static String label(String letter) {
         return "(" + letter + ") " + WHAT.get(letter);
     }
@@ -259,12 +290,12 @@ public final class JobThroughputBench {
         String name = String.format("ratio    %s/%s", top, bottom);
         if (medians.containsKey(top) && medians.containsKey(bottom)) {
             System.out.printf(
-                    "%-37s %12.2f%s%n",
+                    "%-43s %12.2f%s%n",
                     name,
                     medians.get(top) / medians.get(bottom),
                     reference == null ? "" : "  (" + reference + ")");
         } else {
-            System.out.printf("%-37s %12s%n", name, "n/a");
+            System.out.printf("%-43s %12s%n", name, "n/a");
         }
     }
 

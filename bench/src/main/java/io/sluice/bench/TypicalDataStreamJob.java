@@ -14,6 +14,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -46,12 +47,22 @@ public final class TypicalDataStreamJob implements Measurement {
     static final String READINGS = "readings";
     static final String WINDOWS = "windows";
 
+    private final String stateBackend;
+
+    /**
+     * @param stateBackend hashmap or rocksdb
+     */
+    public TypicalDataStreamJob(String stateBackend) {
+        this.stateBackend = stateBackend;
+    }
+
     @Override
     public Timing run(PreloadedTopic topic, int parallelism, String runId, boolean verify)
             throws Exception {
         long wallStart = System.nanoTime();
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(configuration(parallelism));
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        configuration(parallelism, stateBackend));
 
         KafkaSource<String> source =
                 KafkaSource.<String>builder()
@@ -110,8 +121,9 @@ public final class TypicalDataStreamJob implements Measurement {
                         net, wall, readings, windows));
     }
 
-    static Configuration configuration(int parallelism) {
+    static Configuration configuration(int parallelism, String stateBackend) {
         Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
         // Pitfall 5: a Kryo fallback would be slow and silent; fail instead.

@@ -26,6 +26,15 @@ import org.apache.flink.types.Row;
 public final class TypicalSqlJob implements Measurement {
     static final String READINGS = "readings";
 
+    private final String stateBackend;
+
+    /**
+     * @param stateBackend hashmap or rocksdb
+     */
+    public TypicalSqlJob(String stateBackend) {
+        this.stateBackend = stateBackend;
+    }
+
     static String createSource(PreloadedTopic topic, String runId) {
         return "CREATE TABLE readings (\n"
                 + "  tag STRING,\n"
@@ -73,7 +82,7 @@ public final class TypicalSqlJob implements Measurement {
         long wallStart = System.nanoTime();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
-                        TypicalDataStreamJob.configuration(parallelism));
+                        TypicalDataStreamJob.configuration(parallelism, stateBackend));
         StreamTableEnvironment tables =
                 StreamTableEnvironment.create(env, EnvironmentSettings.inStreamingMode());
         tables.executeSql(createSource(topic, runId));

@@ -13,7 +13,9 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,5 +206,67 @@ class TagWindowsTest {
         reading(100, 2);
         watermark(999);
         assertThat(emitted()).extracting(w -> w.count).containsExactly(1L);
+    }
+
+    /**
+     * A batch is any subset of a tag's readings: random readings (out of order, late, duplicated)
+     * cut into random batches give what they give one by one, emission for emission.
+     */
+    @Test
+    void aBatchGivesExactlyWhatItsReadingsGiveOneByOne() throws Exception {
+        Random random = new Random(7);
+        for (int trial = 0; trial < 20; trial++) {
+            List<Reading> readings = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                long t = BEGINNING + i * 50L - random.nextInt(5000); // out of order, some late
+                Reading r = new Reading(TAG, t, random.nextInt(20), Quality.values()[i % 3]);
+                readings.add(r);
+                if (random.nextInt(20) == 0) {
+                    readings.add(r); // a duplicate
+                }
+            }
+            var single = newHarness();
+            var batched = newHarness();
+            int i = 0;
+            long watermark = BEGINNING - 1;
+            long newest = watermark;
+            while (i < readings.size()) {
+                int n = 1 + random.nextInt(12);
+                ReadingBatch batch = new ReadingBatch(TAG, n);
+                for (int k = 0; k < n && i < readings.size(); k++, i++) {
+                    Reading r = readings.get(i);
+                    single.processElement(ReadingBatch.of(r), r.ts);
+                    batch.add(r.ts, r.value, r.quality);
+                    newest = Math.max(newest, r.ts);
+                }
+                batched.processElement(batch, batch.ts[0]);
+                // Behind the newest reading by less than the disorder: some come late.
+                watermark = Math.max(watermark, newest - random.nextInt(1000));
+                single.processWatermark(new Watermark(watermark));
+                batched.processWatermark(new Watermark(watermark));
+            }
+            single.processWatermark(new Watermark(Long.MAX_VALUE));
+            batched.processWatermark(new Watermark(Long.MAX_VALUE));
+
+            assertThat(batched.extractOutputValues())
+                    .as("trial %d", trial)
+                    .isNotEmpty()
+                    .isEqualTo(single.extractOutputValues());
+            assertThat(batched.getSideOutput(TagWindows.LATE))
+                    .extracting(r -> r.getValue())
+                    .isNotEmpty()
+                    .isEqualTo(
+                            single.getSideOutput(TagWindows.LATE).stream()
+                                    .map(r -> r.getValue())
+                                    .collect(Collectors.toList()));
+            single.close();
+            batched.close();
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ReadingBatch, WindowStats>
+            newHarness() throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new TagWindows(new long[] {1000, 3000}, 1500), b -> b.tag, Types.STRING);
     }
 }
