@@ -71,6 +71,14 @@ public final class ReadingCodec {
         return new ReadingCodec(ReadingLimits.fromConfig(config));
     }
 
+    /**
+     * The tag cache's id of the last decoded reading's tag (see {@link TagCache#lastId()}): 0, 1,
+     * 2, ... per codec in the order tags were first seen, or -1.
+     */
+    public int lastTagId() {
+        return tags.lastId();
+    }
+
     /** What this codec accepts. */
     public ReadingLimits limits() {
         return limits;

@@ -17,7 +17,9 @@ public final class TagCache {
     private byte[][] keys = new byte[1024][];
     private String[] values = new String[1024];
     private int[] hashes = new int[1024];
+    private int[] ids = new int[1024];
     private int size;
+    private int lastId = -1;
 
     /** The tag of the ASCII bytes buf[from, to), the same String for the same bytes. */
     public String lookup(byte[] buf, int from, int to) {
@@ -27,21 +29,34 @@ public final class TagCache {
             byte[] key = keys[i];
             if (key == null) {
                 String tag = new String(buf, from, to - from, StandardCharsets.US_ASCII);
+                lastId = -1;
                 if (size < MAX_ENTRIES) {
+                    lastId = size;
                     insert(i, hash, Arrays.copyOfRange(buf, from, to), tag);
                 }
                 return tag;
             }
             if (hashes[i] == hash && Arrays.equals(key, 0, key.length, buf, from, to)) {
+                lastId = ids[i];
                 return values[i];
             }
         }
+    }
+
+    /**
+     * The id of the tag the last lookup returned: 0, 1, 2, ... in the order tags were first seen,
+     * or -1 when the cache was full. Lets a caller keep per-tag data in an array, without hashing
+     * the tag again.
+     */
+    public int lastId() {
+        return lastId;
     }
 
     private void insert(int slot, int hash, byte[] key, String value) {
         keys[slot] = key;
         values[slot] = value;
         hashes[slot] = hash;
+        ids[slot] = size;
         if (++size * 2 > keys.length) {
             grow();
         }
@@ -51,9 +66,11 @@ public final class TagCache {
         byte[][] oldKeys = keys;
         String[] oldValues = values;
         int[] oldHashes = hashes;
+        int[] oldIds = ids;
         keys = new byte[oldKeys.length * 2][];
         values = new String[keys.length];
         hashes = new int[keys.length];
+        ids = new int[keys.length];
         int mask = keys.length - 1;
         for (int j = 0; j < oldKeys.length; j++) {
             if (oldKeys[j] != null) {
@@ -64,6 +81,7 @@ public final class TagCache {
                 keys[i] = oldKeys[j];
                 values[i] = oldValues[j];
                 hashes[i] = oldHashes[j];
+                ids[i] = oldIds[j];
             }
         }
     }

@@ -34,6 +34,31 @@ class ReadingCodecTest {
     }
 
     @Test
+    void numbersTagsInTheOrderTheyAreFirstSeenOnBothPaths() {
+        int[] ids = new int[4];
+        String[] tags = {"a.one", "a.two", "a.one", "a.three"};
+        for (int i = 0; i < tags.length; i++) {
+            // The canonical form takes the scan, the spaced one Jackson: both number alike.
+            String json =
+                    i % 2 == 0
+                            ? "{\"tag\":\""
+                                    + tags[i]
+                                    + "\",\"ts\":"
+                                    + BEGINNING
+                                    + ",\"value\":1,\"quality\":\"good\"}"
+                            : "{ \"tag\": \""
+                                    + tags[i]
+                                    + "\", \"ts\": "
+                                    + BEGINNING
+                                    + ", \"value\": 1 }";
+            assertThat(codec.decode(json.getBytes(StandardCharsets.US_ASCII), new Reading()))
+                    .isNull();
+            ids[i] = codec.lastTagId();
+        }
+        assertThat(ids).containsExactly(0, 1, 0, 2);
+    }
+
+    @Test
     void validatesTagsByTheContractRule() {
         assertThat(ReadingCodec.isValidTag("plant1.area3.pump07.pressure")).isTrue();
         assertThat(ReadingCodec.isValidTag("TT-101")).isTrue();

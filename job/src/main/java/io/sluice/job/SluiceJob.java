@@ -159,7 +159,7 @@ public final class SluiceJob {
         DataStream<ParsedRecord> records =
                 env.fromSource(source, watermarks, "readings").uid("readings-source");
 
-        SingleOutputStreamOperator<Reading> readings =
+        SingleOutputStreamOperator<ParsedRecord> readings =
                 records.process(new SplitDeadLetters()).name("parse").uid("parse");
         DataStream<DeadLetter> rejected = readings.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
         rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");

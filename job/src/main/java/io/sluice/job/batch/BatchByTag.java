@@ -1,5 +1,6 @@
 package io.sluice.job.batch;
 
+import io.sluice.job.parse.ParsedRecord;
 import io.sluice.reading.Reading;
 
 import org.apache.flink.metrics.Counter;
@@ -10,6 +11,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 
 /**
@@ -27,13 +29,18 @@ import java.util.HashMap;
  * memory while a stalled partition holds the watermark back.
  */
 public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
-        implements OneInputStreamOperator<Reading, ReadingBatch>, BoundedOneInput {
+        implements OneInputStreamOperator<ParsedRecord, ReadingBatch>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
     private final long windowMs;
     private final int maxBatch;
 
-    /** Every tag seen, with its batch: kept, so that a batch's arrays serve again and again. */
+    /**
+     * Every tag seen, with its batch, kept so that a batch's arrays serve again and again: by tag
+     * id (the decoder's tag cache numbers its tags), or by tag for a record without an id.
+     */
+    private transient OpenBatch[] byTagId;
+
     private transient HashMap<String, OpenBatch> byTag;
 
     /** The tags whose batch holds readings. */
@@ -57,6 +64,7 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
     @Override
     public void open() throws Exception {
         super.open();
+        byTagId = new OpenBatch[1024];
         byTag = new HashMap<>();
         waiting = new ArrayList<>();
         watermark = Long.MIN_VALUE;
@@ -64,18 +72,14 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
     }
 
     @Override
-    public void processElement(StreamRecord<Reading> element) {
-        Reading r = element.getValue();
+    public void processElement(StreamRecord<ParsedRecord> element) {
+        Reading r = element.getValue().reading;
         long lastMs = r.ts - Math.floorMod(r.ts, windowMs) + windowMs - 1;
         if (lastMs <= watermark) {
             emit(ReadingBatch.of(r));
             return;
         }
-        OpenBatch batch = byTag.get(r.tag);
-        if (batch == null) {
-            batch = new OpenBatch(r.tag);
-            byTag.put(r.tag, batch);
-        }
+        OpenBatch batch = batchOf(r.tag, element.getValue().tagId);
         if (!batch.waiting) {
             waiting.add(batch);
             batch.waiting = true;
@@ -85,6 +89,21 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
         if (batch.readings.size >= maxBatch) {
             send(batch); // stays in waiting, empty, until the next watermark
         }
+    }
+
+    private OpenBatch batchOf(String tag, int tagId) {
+        if (tagId < 0) {
+            return byTag.computeIfAbsent(tag, OpenBatch::new);
+        }
+        if (tagId >= byTagId.length) {
+            byTagId = Arrays.copyOf(byTagId, Math.max(tagId + 1, byTagId.length * 2));
+        }
+        OpenBatch batch = byTagId[tagId];
+        if (batch == null) {
+            batch = new OpenBatch(tag);
+            byTagId[tagId] = batch;
+        }
+        return batch;
     }
 
     @Override

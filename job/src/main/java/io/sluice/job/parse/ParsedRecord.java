@@ -14,11 +14,22 @@ public final class ParsedRecord {
     /** The dead letter, or null for a reading. */
     public DeadLetter deadLetter;
 
+    /**
+     * A reading's tag as an index, from the decoder's tag cache (0, 1, 2, ... within one source
+     * subtask), or -1: the batching before the keyBy finds a tag's batch by it without hashing.
+     */
+    public int tagId = -1;
+
     public ParsedRecord() {}
 
     public static ParsedRecord of(Reading reading) {
+        return of(reading, -1);
+    }
+
+    public static ParsedRecord of(Reading reading, int tagId) {
         ParsedRecord r = new ParsedRecord();
         r.reading = reading;
+        r.tagId = tagId;
         return r;
     }
 

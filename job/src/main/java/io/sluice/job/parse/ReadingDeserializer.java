@@ -40,7 +40,7 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
         Reading reading = new Reading();
         Rejection rejection = codec.decode(record.value(), reading);
         if (rejection == null) {
-            out.collect(ParsedRecord.of(reading));
+            out.collect(ParsedRecord.of(reading, codec.lastTagId()));
             return;
         }
         DeadLetter dead = new DeadLetter();

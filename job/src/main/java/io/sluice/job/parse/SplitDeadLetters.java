@@ -1,7 +1,5 @@
 package io.sluice.job.parse;
 
-import io.sluice.reading.Reading;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -9,10 +7,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Sends readings on, and dead letters to their side output, counting them in the metric {@value
- * #METRIC}.
+ * Sends readings on (with their tag ids), and dead letters to their side output, counting them in
+ * the metric {@value #METRIC}.
  */
-public final class SplitDeadLetters extends ProcessFunction<ParsedRecord, Reading> {
+public final class SplitDeadLetters extends ProcessFunction<ParsedRecord, ParsedRecord> {
     private static final long serialVersionUID = 1L;
 
     public static final String METRIC = "deadLetters";
@@ -26,9 +24,9 @@ public final class SplitDeadLetters extends ProcessFunction<ParsedRecord, Readin
     }
 
     @Override
-    public void processElement(ParsedRecord record, Context ctx, Collector<Reading> out) {
+    public void processElement(ParsedRecord record, Context ctx, Collector<ParsedRecord> out) {
         if (record.reading != null) {
-            out.collect(record.reading);
+            out.collect(record);
         } else {
             deadLetters.inc();
             ctx.output(DEAD_LETTERS, record.deadLetter);

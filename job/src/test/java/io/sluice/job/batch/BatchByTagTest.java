@@ -1,5 +1,6 @@
 package io.sluice.job.batch;
 
+import io.sluice.job.parse.ParsedRecord;
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
 
@@ -22,7 +23,7 @@ class BatchByTagTest {
     private static final String PUMP = "plant1.area03.pump007.pressure";
     private static final String VALVE = "plant1.area03.valve02.open";
 
-    private OneInputStreamOperatorTestHarness<Reading, ReadingBatch> harness;
+    private OneInputStreamOperatorTestHarness<ParsedRecord, ReadingBatch> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -38,7 +39,9 @@ class BatchByTagTest {
     private void reading(String tag, long offset, double value) throws Exception {
         harness.processElement(
                 new StreamRecord<>(
-                        new Reading(tag, BEGINNING + offset, value, Quality.GOOD),
+                        ParsedRecord.of(
+                                new Reading(tag, BEGINNING + offset, value, Quality.GOOD),
+                                tag.equals(PUMP) ? 0 : -1), // one by id, one by tag
                         BEGINNING + offset));
     }
 
