@@ -54,10 +54,17 @@ final class CanonicalScan {
         while (p < end && b[p] != '"') {
             p++;
         }
-        if (p == end || !ReadingRules.isValidTag(b, tagStart, p)) {
-            return false; // also: an escape, which a valid tag cannot hold
+        if (p == end) {
+            return false;
         }
-        int tagEnd = p;
+        // The cache holds only valid tags: a tag seen before needs no check.
+        String tag = tags.cached(b, tagStart, p);
+        if (tag == null) {
+            if (!ReadingRules.isValidTag(b, tagStart, p)) {
+                return false; // also: an escape, which a valid tag cannot hold
+            }
+            tag = tags.lookup(b, tagStart, p);
+        }
         p = literal(b, p, end, TS);
         if (p < 0) {
             return false;
@@ -95,7 +102,7 @@ final class CanonicalScan {
         }
         for (int q = 0; q < QUALITY_WORDS.length; q++) {
             if (literal(b, p, end, QUALITY_WORDS[q]) == end) {
-                into.tag = tags.lookup(b, tagStart, tagEnd);
+                into.tag = tag;
                 into.ts = ts;
                 into.quality = QUALITIES[q];
                 return true;

@@ -24,21 +24,41 @@ public final class TagCache {
     /** The tag of the ASCII bytes buf[from, to), the same String for the same bytes. */
     public String lookup(byte[] buf, int from, int to) {
         int hash = hash(buf, from, to);
+        int slot = slot(buf, from, to, hash);
+        if (keys[slot] != null) {
+            lastId = ids[slot];
+            return values[slot];
+        }
+        String tag = new String(buf, from, to - from, StandardCharsets.US_ASCII);
+        lastId = -1;
+        if (size < MAX_ENTRIES) {
+            lastId = size;
+            insert(slot, hash, Arrays.copyOfRange(buf, from, to), tag);
+        }
+        return tag;
+    }
+
+    /**
+     * The tag of these bytes if it is here, else null. A decoder that puts only valid tags here
+     * need not check a tag it finds again.
+     */
+    public String cached(byte[] buf, int from, int to) {
+        int slot = slot(buf, from, to, hash(buf, from, to));
+        if (keys[slot] == null) {
+            return null;
+        }
+        lastId = ids[slot];
+        return values[slot];
+    }
+
+    /** The slot holding these bytes, or the empty slot where they would go. */
+    private int slot(byte[] buf, int from, int to, int hash) {
         int mask = keys.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             byte[] key = keys[i];
-            if (key == null) {
-                String tag = new String(buf, from, to - from, StandardCharsets.US_ASCII);
-                lastId = -1;
-                if (size < MAX_ENTRIES) {
-                    lastId = size;
-                    insert(i, hash, Arrays.copyOfRange(buf, from, to), tag);
-                }
-                return tag;
-            }
-            if (hashes[i] == hash && Arrays.equals(key, 0, key.length, buf, from, to)) {
-                lastId = ids[i];
-                return values[i];
+            if (key == null
+                    || (hashes[i] == hash && Arrays.equals(key, 0, key.length, buf, from, to))) {
+                return i;
             }
         }
     }

@@ -99,8 +99,8 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
             byTagId = Arrays.copyOf(byTagId, Math.max(tagId + 1, byTagId.length * 2));
         }
         OpenBatch batch = byTagId[tagId];
-        if (batch == null) {
-            batch = new OpenBatch(tag);
+        if (batch == null || !batch.readings.tag.equals(tag)) { // a new cache numbers anew
+            batch = byTag.computeIfAbsent(tag, OpenBatch::new);
             byTagId[tagId] = batch;
         }
         return batch;

@@ -216,9 +216,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
         long wm = ctx.timerService().currentWatermark();
         String tag = ctx.getCurrentKey();
         ReadingLog log = logState.value();
-        if (log != null) {
-            emitClosedFineWindows(tag, log, wm, ctx, out);
-        }
+        boolean logChanged = log != null && emitClosedFineWindows(tag, log, wm, ctx, out);
         boolean coarseClosed = false;
         for (int c = 0; c < coarseMs.length; c++) {
             long size = coarseMs[c];
@@ -234,15 +232,21 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
                 }
             }
         }
-        cleanUp(log, wm, coarseClosed || coarseMs.length == 0);
+        if (cleanUp(log, wm, coarseClosed || coarseMs.length == 0)) {
+            logChanged = true;
+        }
+        if (logChanged) {
+            logState.update(log); // once a timer
+        }
     }
 
-    private void emitClosedFineWindows(
+    /** Emits the finest windows the watermark closed; returns whether the log changed. */
+    private boolean emitClosedFineWindows(
             String tag, ReadingLog log, long wm, Context ctx, Collector<WindowStats> out)
             throws Exception {
         long closedUpTo = wm == Long.MAX_VALUE ? Long.MAX_VALUE : floorStart(wm + 1, fineMs);
         if (closedUpTo <= log.emittedUpTo) {
-            return;
+            return false;
         }
         int i = log.firstAtOrAfter(log.emittedUpTo);
         while (i < log.size && log.ts[i] < closedUpTo) {
@@ -250,14 +254,24 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
             int j = log.firstAtOrAfter(start + fineMs);
             WindowStats w = fineWindow(tag, log, start, i, j);
             w.revision = nextRevision(null); // never emitted: past emittedUpTo
-            fineState.put(start, w);
+            fineState.put(start, stored(w));
             out.collect(w);
             noteFineWindow(
                     start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
             i = j;
         }
         log.emittedUpTo = closedUpTo;
-        logState.update(log);
+        return true;
+    }
+
+    /**
+     * A finest window as its state keeps it: without its tag, which is the key, so that neither a
+     * checkpoint nor RocksDB writes the tag again for each of a tag's windows.
+     */
+    private static WindowStats stored(WindowStats w) {
+        WindowStats copy = new WindowStats().set(w);
+        copy.tag = null;
+        return copy;
     }
 
     /**
@@ -271,6 +285,9 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
         int j = log.firstAtOrAfter(start + fineMs);
         WindowStats w = fineWindow(tag, log, start, i, j);
         WindowStats old = fineState.get(start);
+        if (old != null) {
+            old.tag = tag; // stored without it
+        }
         if (old != null && WindowMath.sameFigures(old, w)) {
             return false;
         }
@@ -278,7 +295,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
             revisions.inc();
         }
         w.revision = nextRevision(old);
-        fineState.put(start, w);
+        fineState.put(start, stored(w));
         out.collect(w);
         noteFineWindow(
                 start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
@@ -382,19 +399,20 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
 
     /**
      * Forgets what can no longer change: readings, finest and coarse windows past their lateness.
+     * Returns whether the log was trimmed (the caller writes it back).
      */
-    private void cleanUp(ReadingLog log, long wm, boolean windowsToo) throws Exception {
+    private boolean cleanUp(ReadingLog log, long wm, boolean windowsToo) throws Exception {
         if (wm == Long.MAX_VALUE || wm < Long.MIN_VALUE + latenessMs) {
-            return; // end of input, or no watermark yet
+            return false; // end of input, or no watermark yet
         }
         long horizon = wm - latenessMs + 1; // a window ending at or before this is final
         long keepFineFrom = floorStart(horizon, fineMs);
-        if (log != null && log.size > 0 && log.ts[0] < keepFineFrom) {
+        boolean trimmed = log != null && log.size > 0 && log.ts[0] < keepFineFrom;
+        if (trimmed) {
             log.trimBefore(keepFineFrom);
-            logState.update(log);
         }
         if (!windowsToo) {
-            return;
+            return trimmed;
         }
         long keepWindowsFrom = keepFineFrom;
         for (int c = 0; c < coarseMs.length; c++) {
@@ -419,6 +437,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
                 it.remove();
             }
         }
+        return trimmed;
     }
 
     static long floorStart(long t, long size) {

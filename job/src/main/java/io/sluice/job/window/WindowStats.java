@@ -60,6 +60,31 @@ public final class WindowStats {
 
     public WindowStats() {}
 
+    /** Copies another window's fields into this one. */
+    public WindowStats set(WindowStats from) {
+        tag = from.tag;
+        windowMs = from.windowMs;
+        windowStart = from.windowStart;
+        count = from.count;
+        goodCount = from.goodCount;
+        uncertainCount = from.uncertainCount;
+        badCount = from.badCount;
+        sum = from.sum;
+        min = from.min;
+        max = from.max;
+        firstTs = from.firstTs;
+        firstValue = from.firstValue;
+        lastTs = from.lastTs;
+        lastValue = from.lastValue;
+        mean = from.mean;
+        m2 = from.m2;
+        twaArea = from.twaArea;
+        twaSpanMs = from.twaSpanMs;
+        worstQuality = from.worstQuality;
+        revision = from.revision;
+        return this;
+    }
+
     public long windowEnd() {
         return windowStart + windowMs;
     }

@@ -55,27 +55,7 @@ public final class WindowStatsSerializer extends TypeSerializer<WindowStats> {
 
     @Override
     public WindowStats copy(WindowStats from, WindowStats to) {
-        to.tag = from.tag;
-        to.windowMs = from.windowMs;
-        to.windowStart = from.windowStart;
-        to.count = from.count;
-        to.goodCount = from.goodCount;
-        to.uncertainCount = from.uncertainCount;
-        to.badCount = from.badCount;
-        to.sum = from.sum;
-        to.min = from.min;
-        to.max = from.max;
-        to.firstTs = from.firstTs;
-        to.firstValue = from.firstValue;
-        to.lastTs = from.lastTs;
-        to.lastValue = from.lastValue;
-        to.mean = from.mean;
-        to.m2 = from.m2;
-        to.twaArea = from.twaArea;
-        to.twaSpanMs = from.twaSpanMs;
-        to.worstQuality = from.worstQuality;
-        to.revision = from.revision;
-        return to;
+        return to.set(from);
     }
 
     @Override
