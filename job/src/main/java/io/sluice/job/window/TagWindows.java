@@ -39,6 +39,13 @@ import java.util.Map;
  * <p>Windows are aligned to the epoch, as Flink's own tumbling windows are, and a window [s, e)
  * closes when the watermark reaches e - 1.
  *
+ * <p><b>Timers.</b> A tag has one event-time timer for its finest windows, at the end of its
+ * earliest open window (one with readings, not yet emitted): a reading that opens an earlier window
+ * sets one there, and each firing emits every window the watermark closed and sets the next. So a
+ * watermark that closes several of a tag's windows at once (a backlog, a replay) costs one timer,
+ * not one a window; live, where windows close one by one, it is one a window. Each coarse window
+ * has a timer of its own.
+ *
  * <p><b>Revisions across restores.</b> A job restored from a checkpoint replays what it read after
  * it, and the watermark, which no checkpoint keeps, rises anew: a reading that was late before may
  * be on time in the replay, so a window's complete figures can come as revision 0 after the earlier
@@ -180,10 +187,10 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
             inserted = true;
             if (start < log.emittedUpTo) {
                 revise(ctx.getCurrentKey(), log, start, ctx, out);
-            } else if ((at == 0 || log.ts[at - 1] < start)
+            } else if ((at == 0 || log.ts[at - 1] < log.emittedUpTo)
                     && (at + 1 == log.size || log.ts[at + 1] >= start + fineMs)) {
-                // The window's first reading: its others found the timer registered (an open
-                // window's readings are never trimmed), and registering costs a timer-queue lookup.
+                // A new earliest open window: its end needs a timer. A tag keeps one timer, at the
+                // end of its earliest open window; onTimer sets the next (see the class comment).
                 ctx.timerService().registerEventTimeTimer(start + fineMs - 1);
             }
         }
@@ -217,6 +224,13 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
         String tag = ctx.getCurrentKey();
         ReadingLog log = logState.value();
         boolean logChanged = log != null && emitClosedFineWindows(tag, log, wm, ctx, out);
+        if (logChanged) {
+            int next = log.firstAtOrAfter(log.emittedUpTo);
+            if (next < log.size) { // the next earliest open window
+                ctx.timerService()
+                        .registerEventTimeTimer(floorStart(log.ts[next], fineMs) + fineMs - 1);
+            }
+        }
         boolean coarseClosed = false;
         for (int c = 0; c < coarseMs.length; c++) {
             long size = coarseMs[c];

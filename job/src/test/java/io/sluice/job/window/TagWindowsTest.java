@@ -208,6 +208,31 @@ class TagWindowsTest {
         assertThat(emitted()).extracting(w -> w.count).containsExactly(1L);
     }
 
+    /** One timer a tag for its finest windows, wherever the readings of its open windows fall. */
+    @Test
+    void windowsOpenedOutOfOrderEachCloseAtTheirOwnWatermarkWithOneTimer() throws Exception {
+        reading(2500, 3); // window 2 first
+        reading(1500, 2); // then window 1: a new earliest open window
+        reading(500, 1); // then window 0
+        reading(2600, 4);
+        // Fine timers at 999, 1999 and 2999 (each was the earliest open window when it came).
+        assertThat(harness.numEventTimeTimers()).isEqualTo(3);
+
+        watermark(999);
+        assertThat(emitted()).extracting(w -> w.windowStart - BEGINNING).containsExactly(0L);
+        watermark(1998);
+        assertThat(emitted()).isEmpty();
+        watermark(1999);
+        assertThat(emitted()).extracting(w -> w.windowStart - BEGINNING).containsExactly(1000L);
+
+        reading(3100, 5); // with window 2 open: no timer of its own yet
+        watermark(5999); // closes 2, 3, 4, 5 and the 3 s windows [0, 3000) and [3000, 6000)
+
+        assertThat(emitted())
+                .extracting(w -> w.windowMs + "@" + (w.windowStart - BEGINNING) + " n=" + w.count)
+                .containsExactly("1000@2000 n=2", "1000@3000 n=1", "3000@0 n=4", "3000@3000 n=1");
+    }
+
     /**
      * A batch is any subset of a tag's readings: random readings (out of order, late, duplicated)
      * cut into random batches give what they give one by one, emission for emission.
