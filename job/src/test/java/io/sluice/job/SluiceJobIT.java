@@ -140,7 +140,11 @@ class SluiceJobIT {
         // the
         // bound are never late, so the replay must reproduce every row exactly.
         List<Reading> sent = simulate("failure", 60_000, "0");
-        SluiceConfig config = pipeline.config("failure", JOB);
+        Map<String, String> job = new HashMap<>(JOB);
+        // The job reads these readings in well under a second: checkpoint often enough that one
+        // completes before the end, so that the failure comes after it.
+        job.put("job.checkpoint.interval.ms", "50");
+        SluiceConfig config = pipeline.config("failure", job);
         JobSettings s = JobSettings.fromConfig(config);
         FailOnceSink.reset();
 
