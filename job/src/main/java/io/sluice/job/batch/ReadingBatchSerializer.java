@@ -1,5 +1,6 @@
 package io.sluice.job.batch;
 
+import io.sluice.job.serde.HandWrittenSerializer;
 import io.sluice.job.serde.HandWrittenTypeInfo;
 import io.sluice.job.serde.TagField;
 
@@ -20,19 +21,11 @@ import java.util.Map;
  * cache. Keeps a snapshot, so that a savepoint holding batches (unaligned checkpoints keep records
  * in flight) restores.
  */
-public final class ReadingBatchSerializer extends TypeSerializer<ReadingBatch> {
+public final class ReadingBatchSerializer extends HandWrittenSerializer<ReadingBatch> {
     private static final long serialVersionUID = 1L;
 
     public static final TypeInformation<ReadingBatch> TYPE_INFO =
             new HandWrittenTypeInfo<>(ReadingBatch.class, ReadingBatchSerializer::new);
-
-    /** Made on first use: a serializer travels to the task as Java-serialized bytes. */
-    private transient TagField tags;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public TypeSerializer<ReadingBatch> duplicate() {
@@ -42,11 +35,6 @@ public final class ReadingBatchSerializer extends TypeSerializer<ReadingBatch> {
     @Override
     public ReadingBatch createInstance() {
         return new ReadingBatch();
-    }
-
-    @Override
-    public ReadingBatch copy(ReadingBatch from) {
-        return copy(from, new ReadingBatch(from.tag, from.size));
     }
 
     @Override
@@ -62,11 +50,6 @@ public final class ReadingBatchSerializer extends TypeSerializer<ReadingBatch> {
     }
 
     @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(ReadingBatch batch, DataOutputView out) throws IOException {
         TagField.write(batch.tag, out);
         out.writeInt(batch.size);
@@ -78,16 +61,8 @@ public final class ReadingBatchSerializer extends TypeSerializer<ReadingBatch> {
     }
 
     @Override
-    public ReadingBatch deserialize(DataInputView in) throws IOException {
-        return deserialize(new ReadingBatch(), in);
-    }
-
-    @Override
     public ReadingBatch deserialize(ReadingBatch reuse, DataInputView in) throws IOException {
-        if (tags == null) {
-            tags = new TagField();
-        }
-        reuse.tag = tags.read(in);
+        reuse.tag = tags().read(in);
         int size = in.readInt();
         reuse.size = 0;
         reuse.ensureCapacity(size);
@@ -98,24 +73,6 @@ public final class ReadingBatchSerializer extends TypeSerializer<ReadingBatch> {
         }
         reuse.size = size;
         return reuse;
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        TagField.copy(in, out);
-        int size = in.readInt();
-        out.writeInt(size);
-        out.write(in, size * 17);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ReadingBatchSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return ReadingBatchSerializer.class.hashCode();
     }
 
     @Override

@@ -14,12 +14,20 @@ import java.io.IOException;
  */
 public final class TagField {
     /** Longer than any tag the readings codec accepts. */
-    private static final int MAX_LENGTH = 0xFFFF;
+    private static final int MAX_LENGTH = 0xFFFE;
+
+    /** The length that stands for no tag (a window in state, whose tag is its key). */
+    private static final int NO_TAG = 0xFFFF;
 
     private final TagCache cache = new TagCache();
     private byte[] scratch = new byte[256];
 
+    /** Writes a tag, or null. */
     public static void write(String tag, DataOutputView out) throws IOException {
+        if (tag == null) {
+            out.writeShort(NO_TAG);
+            return;
+        }
         int length = tag.length();
         if (length > MAX_LENGTH) {
             throw new IOException("tag longer than " + MAX_LENGTH + " characters");
@@ -34,6 +42,9 @@ public final class TagField {
 
     public String read(DataInputView in) throws IOException {
         int length = in.readUnsignedShort();
+        if (length == NO_TAG) {
+            return null;
+        }
         if (length > scratch.length) {
             scratch = new byte[length];
         }
@@ -44,6 +55,8 @@ public final class TagField {
     public static void copy(DataInputView in, DataOutputView out) throws IOException {
         int length = in.readUnsignedShort();
         out.writeShort(length);
-        out.write(in, length);
+        if (length != NO_TAG) {
+            out.write(in, length);
+        }
     }
 }

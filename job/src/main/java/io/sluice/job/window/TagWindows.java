@@ -10,8 +10,8 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -106,16 +106,14 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
     public void open(OpenContext context) {
         logState =
                 getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "log", TypeInformation.of(ReadingLog.class)));
+                        .getState(new ValueStateDescriptor<>("log", new ReadingLogSerializer()));
         fineState =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         "fine-" + fineMs,
-                                        Types.LONG,
-                                        TypeInformation.of(WindowStats.class)));
+                                        LongSerializer.INSTANCE,
+                                        new WindowStatsSerializer()));
         coarseState = new ArrayList<>();
         for (long size : coarseMs) {
             coarseState.add(
@@ -123,8 +121,8 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
                             .getMapState(
                                     new MapStateDescriptor<>(
                                             "coarse-" + size,
-                                            Types.LONG,
-                                            TypeInformation.of(CoarseWindow.class))));
+                                            LongSerializer.INSTANCE,
+                                            new CoarseWindowSerializer())));
         }
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadings");
         duplicateReadings = getRuntimeContext().getMetricGroup().counter("duplicateReadings");

@@ -1,11 +1,12 @@
 package io.sluice.job.window;
 
+import io.sluice.job.serde.HandWrittenSerializer;
 import io.sluice.job.serde.HandWrittenTypeInfo;
+import io.sluice.job.serde.MigratesFromPojo;
 import io.sluice.job.serde.TagField;
 import io.sluice.reading.Quality;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
@@ -14,29 +15,18 @@ import org.apache.flink.core.memory.DataOutputView;
 import java.io.IOException;
 
 /**
- * Writes a {@link WindowStats} field by field, for the edge from the windows to the live sink's
- * keyBy: no reflection, no boxing, the tag read back through a tag cache. The windows' keyed state
- * keeps Flink's POJO serializer for WindowStats, so savepoints taken before this serializer existed
- * restore unchanged.
+ * Writes a {@link WindowStats} field by field: on the edge from the windows to the live sink's
+ * keyBy, and in the windows' state (where a finest window has no tag: it is the key). No
+ * reflection, no boxing, the tag read back through a tag cache. State that Flink's POJO serializer
+ * wrote before this one existed migrates on restore ({@link MigratesFromPojo}).
  */
-public final class WindowStatsSerializer extends TypeSerializer<WindowStats> {
+public final class WindowStatsSerializer extends HandWrittenSerializer<WindowStats> {
     private static final long serialVersionUID = 1L;
 
     public static final TypeInformation<WindowStats> TYPE_INFO =
             new HandWrittenTypeInfo<>(WindowStats.class, WindowStatsSerializer::new);
 
-    /** Every field but the tag: 17 longs and doubles, the quality byte, the revision int. */
-    private static final int FIXED_BYTES = 8 * 17 + 1 + 4;
-
     private static final Quality[] QUALITIES = Quality.values();
-
-    /** Made on first use: a serializer travels to the task as Java-serialized bytes. */
-    private transient TagField tags;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public TypeSerializer<WindowStats> duplicate() {
@@ -49,18 +39,8 @@ public final class WindowStatsSerializer extends TypeSerializer<WindowStats> {
     }
 
     @Override
-    public WindowStats copy(WindowStats from) {
-        return copy(from, new WindowStats());
-    }
-
-    @Override
     public WindowStats copy(WindowStats from, WindowStats to) {
         return to.set(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -88,16 +68,8 @@ public final class WindowStatsSerializer extends TypeSerializer<WindowStats> {
     }
 
     @Override
-    public WindowStats deserialize(DataInputView in) throws IOException {
-        return deserialize(new WindowStats(), in);
-    }
-
-    @Override
     public WindowStats deserialize(WindowStats w, DataInputView in) throws IOException {
-        if (tags == null) {
-            tags = new TagField();
-        }
-        w.tag = tags.read(in);
+        w.tag = tags().read(in);
         w.windowMs = in.readLong();
         w.windowStart = in.readLong();
         w.count = in.readLong();
@@ -122,28 +94,12 @@ public final class WindowStatsSerializer extends TypeSerializer<WindowStats> {
     }
 
     @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        TagField.copy(in, out);
-        out.write(in, FIXED_BYTES);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof WindowStatsSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return WindowStatsSerializer.class.hashCode();
-    }
-
-    @Override
     public TypeSerializerSnapshot<WindowStats> snapshotConfiguration() {
         return new Snapshot();
     }
 
-    /** The serializer has no configuration: its snapshot is its version. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<WindowStats> {
+    /** Reads the windows' state as the POJO serializer wrote it before this one existed. */
+    public static final class Snapshot extends MigratesFromPojo<WindowStats> {
         public Snapshot() {
             super(WindowStatsSerializer::new);
         }
