@@ -27,6 +27,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -123,10 +125,20 @@ public final class SluiceJob {
         return settings;
     }
 
+    /** RocksDBOptions.TIMER_SERVICE_FACTORY, by name: RocksDB is on the cluster, not in the jar. */
+    private static final ConfigOption<String> ROCKSDB_TIMERS =
+            ConfigOptions.key("state.backend.rocksdb.timer-service.factory")
+                    .stringType()
+                    .noDefaultValue();
+
     /** Checkpointing, state backend and serialisation settings of the job. */
     public static Configuration flinkConfiguration(JobSettings s) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, s.stateBackend());
+        // With RocksDB, timers stay on the heap: a tag has one timer for its finest windows and
+        // one a coarse window (some thousands in all), and a timer in RocksDB costs a write and a
+        // delete each window. They are still in every checkpoint.
+        conf.set(ROCKSDB_TIMERS, "HEAP");
         if (!s.checkpointDir().isBlank()) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir());
         }
