@@ -51,14 +51,16 @@ final class CanonicalScan {
             return false;
         }
         int tagStart = p;
+        int hash = TagCache.HASH_SEED; // summed on the way, so the cache need not read it again
         while (p < end && b[p] != '"') {
+            hash = 31 * hash + b[p];
             p++;
         }
         if (p == end) {
             return false;
         }
         // The cache holds only valid tags: a tag seen before needs no check.
-        String tag = tags.cached(b, tagStart, p);
+        String tag = tags.cached(b, tagStart, p, TagCache.mix(hash));
         if (tag == null) {
             if (!ReadingRules.isValidTag(b, tagStart, p)) {
                 return false; // also: an escape, which a valid tag cannot hold

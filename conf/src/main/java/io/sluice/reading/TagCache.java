@@ -43,7 +43,12 @@ public final class TagCache {
      * need not check a tag it finds again.
      */
     public String cached(byte[] buf, int from, int to) {
-        int slot = slot(buf, from, to, hash(buf, from, to));
+        return cached(buf, from, to, hash(buf, from, to));
+    }
+
+    /** {@link #cached(byte[], int, int)} with the bytes' hash already summed ({@link #mix}). */
+    String cached(byte[] buf, int from, int to, int hash) {
+        int slot = slot(buf, from, to, hash);
         if (keys[slot] == null) {
             return null;
         }
@@ -107,10 +112,17 @@ public final class TagCache {
     }
 
     private static int hash(byte[] buf, int from, int to) {
-        int h = 1;
+        int h = HASH_SEED;
         for (int i = from; i < to; i++) {
             h = 31 * h + buf[i];
         }
+        return mix(h);
+    }
+
+    /** The hash of some bytes: from HASH_SEED, h = 31 * h + byte for each, then mixed. */
+    static final int HASH_SEED = 1;
+
+    static int mix(int h) {
         return h ^ (h >>> 16);
     }
 }
