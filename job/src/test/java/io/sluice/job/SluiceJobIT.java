@@ -1,6 +1,7 @@
 package io.sluice.job;
 
 import io.sluice.config.SluiceConfig;
+import io.sluice.job.savepoint.OracleMatch;
 import io.sluice.job.sinks.DeadLetterSerializer;
 import io.sluice.job.sinks.HistorySink;
 import io.sluice.job.window.WindowStats;
@@ -39,7 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * The whole job on a MiniCluster against embedded Kafka and PostgreSQL, fed by a deterministic
@@ -243,30 +243,9 @@ class SluiceJobIT {
         for (Map.Entry<String, WindowOracle.Row> e : expected.entrySet()) {
             WindowOracle.Row o = e.getValue();
             WindowStats w = stored.get(e.getKey());
-            String at = e.getKey();
-            assertThat(w.count).as("count %s", at).isEqualTo(o.count());
-            assertThat(w.goodCount).as("good %s", at).isEqualTo(o.good());
-            assertThat(w.uncertainCount).as("uncertain %s", at).isEqualTo(o.uncertain());
-            assertThat(w.badCount).as("bad %s", at).isEqualTo(o.bad());
-            assertThat(w.min).as("min %s", at).isEqualTo(o.min());
-            assertThat(w.max).as("max %s", at).isEqualTo(o.max());
-            assertThat(w.firstTs).as("first ts %s", at).isEqualTo(o.firstTs());
-            assertThat(w.firstValue).as("first value %s", at).isEqualTo(o.firstValue());
-            assertThat(w.lastTs).as("last ts %s", at).isEqualTo(o.lastTs());
-            assertThat(w.lastValue).as("last value %s", at).isEqualTo(o.lastValue());
-            assertThat(w.worstQuality).as("worst quality %s", at).isEqualTo(o.worst());
-            assertRelative("sum " + at, w.sum, o.sum());
-            assertRelative("mean " + at, w.mean, o.mean());
-            assertRelative("stddev " + at, w.stddev(), o.stddev());
-            assertRelative("twa " + at, w.twa(), o.twa());
+            OracleMatch.assertMatches(w, o);
         }
         return stored;
-    }
-
-    private static void assertRelative(String what, double actual, double expected) {
-        assertThat(actual)
-                .as(what)
-                .isCloseTo(expected, within(1e-9 * Math.max(1, Math.abs(expected))));
     }
 
     private static Map<String, WindowStats> readTable() throws Exception {

@@ -8,7 +8,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 
 /**
  * Every window into PostgreSQL through flink-connector-jdbc, as an idempotent upsert keyed by (tag,
@@ -17,11 +16,25 @@ import java.sql.Timestamp;
  * correct row per window.
  */
 public final class HistorySink {
+    /**
+     * A timestamp parameter bound as epoch milliseconds: the server turns it into a timestamptz,
+     * exactly, and the driver sends a number instead of formatting a date for each of 4 columns.
+     */
+    private static final String MILLIS = "(timestamptz 'epoch' + ? * interval '1 millisecond')";
+
     static final String UPSERT =
             "INSERT INTO window_stats (tag, window_ms, window_start, window_end, count, good_count,"
                     + " uncertain_count, bad_count, sum, min, max, first_ts, first_value, last_ts, last_value,"
                     + " mean, m2, stddev, twa, twa_area, twa_span_ms, worst_quality, revision, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                    + " VALUES (?, ?, "
+                    + MILLIS
+                    + ", "
+                    + MILLIS
+                    + ", ?, ?, ?, ?, ?, ?, ?, "
+                    + MILLIS
+                    + ", ?, "
+                    + MILLIS
+                    + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
                     + " ON CONFLICT (tag, window_ms, window_start) DO UPDATE SET"
                     + " window_end = EXCLUDED.window_end, count = EXCLUDED.count, good_count = EXCLUDED.good_count,"
                     + " uncertain_count = EXCLUDED.uncertain_count, bad_count = EXCLUDED.bad_count,"
@@ -68,8 +81,8 @@ public final class HistorySink {
     static void bind(PreparedStatement ps, WindowStats w) throws SQLException {
         ps.setString(1, w.tag);
         ps.setInt(2, (int) w.windowMs);
-        ps.setTimestamp(3, new Timestamp(w.windowStart));
-        ps.setTimestamp(4, new Timestamp(w.windowEnd()));
+        ps.setLong(3, w.windowStart);
+        ps.setLong(4, w.windowEnd());
         ps.setLong(5, w.count);
         ps.setLong(6, w.goodCount);
         ps.setLong(7, w.uncertainCount);
@@ -77,9 +90,9 @@ public final class HistorySink {
         ps.setDouble(9, w.sum);
         ps.setDouble(10, w.min);
         ps.setDouble(11, w.max);
-        ps.setTimestamp(12, new Timestamp(w.firstTs));
+        ps.setLong(12, w.firstTs);
         ps.setDouble(13, w.firstValue);
-        ps.setTimestamp(14, new Timestamp(w.lastTs));
+        ps.setLong(14, w.lastTs);
         ps.setDouble(15, w.lastValue);
         ps.setDouble(16, w.mean);
         ps.setDouble(17, w.m2);

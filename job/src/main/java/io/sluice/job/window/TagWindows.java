@@ -21,6 +21,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -331,10 +332,13 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
                 ctx.timerService().registerEventTimeTimer(start + size - 1);
                 changed = true;
             }
+            // A new coarse window has no finest window before this one; one restored from before
+            // firstFineStart existed looks in state.
             boolean first =
-                    window.firstFineKnown
-                            ? fineStart <= window.firstFineStart
-                            : isFirstFineWindow(start, fineStart);
+                    changed
+                            || (window.firstFineKnown
+                                    ? fineStart <= window.firstFineStart
+                                    : isFirstFineWindow(start, fineStart));
             if (first) {
                 window.hasHeld = hasPrevious;
                 window.held = previous;
@@ -393,13 +397,17 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
     private WindowStats mergeCoarse(String tag, int c, long start, CoarseWindow window)
             throws Exception {
         long size = coarseMs[c];
+        // One pass over the tag's finest windows (a minute and the lateness: some 65), not a
+        // lookup for each finest window the coarse one could hold: with RocksDB, a point lookup
+        // of a window that never existed searches every level.
         List<WindowStats> fine = new ArrayList<>((int) (size / fineMs));
-        for (long s = start; s < start + size; s += fineMs) {
-            WindowStats f = fineState.get(s);
-            if (f != null) {
-                fine.add(f);
+        for (Map.Entry<Long, WindowStats> e : fineState.entries()) {
+            long s = e.getKey();
+            if (s >= start && s < start + size) {
+                fine.add(e.getValue());
             }
         }
+        fine.sort(Comparator.comparingLong(f -> f.windowStart));
         return WindowMath.merge(tag, size, start, fine, window.hasHeld, window.held);
     }
 

@@ -8,18 +8,19 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * A window the job emitted against {@link WindowOracle}'s: counts, extremes, first and last exact;
- * sums and the figures derived from them to a relative 1e-9 (the job adds in another order), as
- * SluiceJobIT holds the stored rows to it. The revision is the caller's to check.
+ * sums and the figures derived from them to a relative 1e-9 (the job adds in another order). Used
+ * by SluiceJobIT for the stored rows and by the savepoint tests. The revision is the caller's to
+ * check.
  */
-final class OracleMatch {
+public final class OracleMatch {
     private OracleMatch() {}
 
-    static void assertMatches(WindowStats w, WindowOracle.Row o) {
+    public static void assertMatches(WindowStats w, WindowOracle.Row o) {
         assertMatches(w, o, "");
     }
 
     /** The same, with a note on the window for the failure message. */
-    static void assertMatches(WindowStats w, WindowOracle.Row o, String note) {
+    public static void assertMatches(WindowStats w, WindowOracle.Row o, String note) {
         String at = WindowOracle.key(o.tag(), o.windowMs(), o.start()) + note;
         assertThat(w.count).as("count %s", at).isEqualTo(o.count());
         assertThat(w.goodCount).as("good %s", at).isEqualTo(o.good());
