@@ -3,6 +3,7 @@ package io.sluice.reading;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,41 +70,40 @@ class CanonicalScanTest {
 
     @Test
     void theSimulatorsFormsTakeThePath() {
-        for (String record :
-                new String[] {
-                    "{\"tag\":\"plant1.area03.pump007.pressure\",\"ts\":1795735260123,\"value\":4.217,\"quality\":\"good\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":-0,\"quality\":\"bad\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":0.001,\"quality\":\"uncertain\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":123456789012345,\"quality\":\"good\"}"
-                }) {
-            byte[] bytes = record.getBytes(StandardCharsets.US_ASCII);
-            assertThat(scan.read(bytes, 0, bytes.length, new Reading())).as(record).isTrue();
-        }
+        assertThat(
+                        List.of(
+                                "{\"tag\":\"plant1.area03.pump007.pressure\",\"ts\":1795735260123,\"value\":4.217,\"quality\":\"good\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":-0,\"quality\":\"bad\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":0.001,\"quality\":\"uncertain\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":123456789012345,\"quality\":\"good\"}"))
+                .allSatisfy(record -> assertThat(scans(record)).as(record).isTrue());
     }
 
     @Test
     void anythingElseIsLeftToJackson() {
-        for (String record :
-                new String[] {
-                    "{\"tag\": \"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\"}",
-                    "{\"ts\":1795735260123,\"tag\":\"a.b\",\"value\":1,\"quality\":\"good\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1e3,\"quality\":\"good\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1.0000000000000001,\"quality\":\"good\"}",
-                    "{\"tag\":\"a\\u002eb\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"GOOD\"}",
-                    "{\"tag\":\"a.b\",\"ts\":01795735260123,\"value\":1,\"quality\":\"good\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":01,\"quality\":\"good\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1.,\"quality\":\"good\"}",
-                    "{\"tag\":\"a.b\",\"ts\":9,\"value\":1,\"quality\":\"good\"}",
-                    "{\"tag\":\"a..b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\"}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\"} ",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\",\"x\":1}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":192}",
-                    "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1}"
-                }) {
-            byte[] bytes = record.getBytes(StandardCharsets.US_ASCII);
-            assertThat(scan.read(bytes, 0, bytes.length, new Reading())).as(record).isFalse();
-        }
+        assertThat(
+                        List.of(
+                                "{\"tag\": \"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\"}",
+                                "{\"ts\":1795735260123,\"tag\":\"a.b\",\"value\":1,\"quality\":\"good\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1e3,\"quality\":\"good\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1.0000000000000001,\"quality\":\"good\"}",
+                                "{\"tag\":\"a\\u002eb\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"GOOD\"}",
+                                "{\"tag\":\"a.b\",\"ts\":01795735260123,\"value\":1,\"quality\":\"good\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":01,\"quality\":\"good\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1.,\"quality\":\"good\"}",
+                                "{\"tag\":\"a.b\",\"ts\":9,\"value\":1,\"quality\":\"good\"}",
+                                "{\"tag\":\"a..b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\"}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\"} ",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":\"good\",\"x\":1}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1,\"quality\":192}",
+                                "{\"tag\":\"a.b\",\"ts\":1795735260123,\"value\":1}"))
+                .allSatisfy(record -> assertThat(scans(record)).as(record).isFalse());
+    }
+
+    private boolean scans(String record) {
+        byte[] bytes = record.getBytes(StandardCharsets.US_ASCII);
+        return scan.read(bytes, 0, bytes.length, new Reading());
     }
 
     /** Random damage to canonical records: whatever the scan still accepts, Jackson reads alike. */
