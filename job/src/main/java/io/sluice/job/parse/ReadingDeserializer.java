@@ -23,6 +23,12 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
     private final ReadingLimits limits;
     private transient ReadingCodec codec;
 
+    /**
+     * Filled again for each reading: the source hands a record down its chain and the chain is done
+     * with it when collect returns (the batching copies its fields; object reuse is on).
+     */
+    private transient ParsedRecord parsed;
+
     public ReadingDeserializer(ReadingLimits limits) {
         this.limits = limits;
     }
@@ -30,17 +36,18 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         codec = new ReadingCodec(limits);
+        parsed = ParsedRecord.of(new Reading());
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
         if (codec == null) { // open() is optional for this interface
-            codec = new ReadingCodec(limits);
+            open(null);
         }
-        Reading reading = new Reading();
-        Rejection rejection = codec.decode(record.value(), reading);
+        Rejection rejection = codec.decode(record.value(), parsed.reading);
         if (rejection == null) {
-            out.collect(ParsedRecord.of(reading, codec.lastTagId()));
+            parsed.tagId = codec.lastTagId();
+            out.collect(parsed);
             return;
         }
         DeadLetter dead = new DeadLetter();
