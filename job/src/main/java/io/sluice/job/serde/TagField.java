@@ -51,12 +51,4 @@ public final class TagField {
         in.readFully(scratch, 0, length);
         return cache.lookup(scratch, 0, length);
     }
-
-    public static void copy(DataInputView in, DataOutputView out) throws IOException {
-        int length = in.readUnsignedShort();
-        out.writeShort(length);
-        if (length != NO_TAG) {
-            out.write(in, length);
-        }
-    }
 }
