@@ -9,6 +9,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +26,9 @@ import java.util.HashMap;
  * already closed here goes out at once, in a batch of its own: it is late, and the windows decide
  * what that means. Nothing stays here across a checkpoint (all batches go out before the barrier)
  * or past the end of the input, so the operator has no state: exact under checkpoints, restores and
- * rescales alike. A batch also goes out when it holds {@code maxBatch} readings, which bounds the
- * memory while a stalled partition holds the watermark back.
+ * rescales alike. Everything also goes out when the input turns idle, since the windows then stop
+ * waiting for this input's watermark. A batch also goes out when it holds {@code maxBatch}
+ * readings, which bounds the memory while a stalled partition holds the watermark back.
  */
 public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
         implements OneInputStreamOperator<ParsedRecord, ReadingBatch>, BoundedOneInput {
@@ -123,6 +125,19 @@ public final class BatchByTag extends AbstractStreamOperator<ReadingBatch>
         }
         waiting.subList(kept, waiting.size()).clear();
         super.processWatermark(mark);
+    }
+
+    /**
+     * An idle input (no records for the idleness timeout) stops holding back the windows'
+     * watermark, so whatever waits here must reach them first: else their windows would close
+     * without it.
+     */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle()) {
+            sendAll();
+        }
+        super.processWatermarkStatus(status);
     }
 
     @Override

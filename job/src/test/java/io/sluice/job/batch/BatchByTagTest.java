@@ -6,6 +6,7 @@ import io.sluice.reading.Reading;
 
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
@@ -128,5 +129,18 @@ class BatchByTagTest {
         harness.endInput();
 
         assertThat(output()).containsExactly("pressure:100");
+    }
+
+    /** The windows stop waiting for an idle input: what it holds must reach them before that. */
+    @Test
+    void anIdleInputSendsWhatItHoldsBeforeItSaysSo() throws Exception {
+        reading(PUMP, 100, 1);
+
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
+
+        List<Object> out = new ArrayList<>(harness.getOutput());
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0)).isInstanceOf(StreamRecord.class);
+        assertThat(out.get(1)).isEqualTo(WatermarkStatus.IDLE);
     }
 }
