@@ -13,14 +13,9 @@ package io.sluice.reading;
  * rounded division of two exact doubles, the double that Double.parseDouble gives.
  */
 final class CanonicalScan {
-    private static final byte[] TAG = ascii("{\"tag\":\"");
-    private static final byte[] TS = ascii("\",\"ts\":");
-    private static final byte[] VALUE = ascii(",\"value\":");
-    private static final byte[] QUALITY = ascii(",\"quality\":\"");
-    private static final byte[][] QUALITY_WORDS = {
-        ascii("good\"}"), ascii("uncertain\"}"), ascii("bad\"}")
-    };
-    private static final Quality[] QUALITIES = {Quality.GOOD, Quality.UNCERTAIN, Quality.BAD};
+    private static final byte[] TAG = ascii(ReadingCodec.BEFORE_TAG);
+    private static final byte[] TS = ascii(ReadingCodec.BEFORE_TS);
+    private static final byte[] VALUE = ascii(ReadingCodec.BEFORE_VALUE);
 
     /** Exact powers of ten as doubles: 10^22 is the largest. */
     private static final double[] POWERS = new double[23];
@@ -98,15 +93,11 @@ final class CanonicalScan {
         if (p < 0) {
             return false;
         }
-        p = literal(b, p, end, QUALITY);
-        if (p < 0) {
-            return false;
-        }
-        for (int q = 0; q < QUALITY_WORDS.length; q++) {
-            if (literal(b, p, end, QUALITY_WORDS[q]) == end) {
+        for (int q = 0; q < ReadingCodec.QUALITY_TAILS.length; q++) {
+            if (literal(b, p, end, ReadingCodec.QUALITY_TAILS[q]) == end) {
                 into.tag = tag;
                 into.ts = ts;
-                into.quality = QUALITIES[q];
+                into.quality = Quality.ofOrdinal(q);
                 return true;
             }
         }

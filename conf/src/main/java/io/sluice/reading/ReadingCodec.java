@@ -45,7 +45,14 @@ public final class ReadingCodec {
                                     .build())
                     .build();
 
-    private static final byte[][] QUALITY_TAILS = {
+    /** The canonical encoding's fixed parts, written here and matched by {@link CanonicalScan}. */
+    static final String BEFORE_TAG = "{\"tag\":\"";
+
+    static final String BEFORE_TS = "\",\"ts\":";
+    static final String BEFORE_VALUE = ",\"value\":";
+
+    /** What follows the value, by quality ordinal. */
+    static final byte[][] QUALITY_TAILS = {
         ascii(",\"quality\":\"good\"}"),
         ascii(",\"quality\":\"uncertain\"}"),
         ascii(",\"quality\":\"bad\"}")
@@ -324,11 +331,11 @@ public final class ReadingCodec {
             throw new IllegalArgumentException("a reading's value must be finite: " + value);
         }
         int p = offset;
-        p = JsonNumbers.putAscii(buf, p, "{\"tag\":\"");
+        p = JsonNumbers.putAscii(buf, p, BEFORE_TAG);
         p = JsonNumbers.putAscii(buf, p, tag);
-        p = JsonNumbers.putAscii(buf, p, "\",\"ts\":");
+        p = JsonNumbers.putAscii(buf, p, BEFORE_TS);
         p = JsonNumbers.putLong(buf, p, ts);
-        p = JsonNumbers.putAscii(buf, p, ",\"value\":");
+        p = JsonNumbers.putAscii(buf, p, BEFORE_VALUE);
         p = JsonNumbers.putExact(buf, p, value);
         byte[] tail = QUALITY_TAILS[quality.ordinal()];
         System.arraycopy(tail, 0, buf, p, tail.length);

@@ -14,7 +14,6 @@ import java.util.Arrays;
  */
 @TypeInfo(ReadingBatchSerializer.TypeInfoFactory.class)
 public final class ReadingBatch {
-    private static final Quality[] QUALITIES = Quality.values();
 
     public String tag;
     public int size;
@@ -51,7 +50,7 @@ public final class ReadingBatch {
     }
 
     public Quality quality(int i) {
-        return QUALITIES[qualities[i]];
+        return Quality.ofOrdinal(qualities[i]);
     }
 
     /** Reading i, as a new {@link Reading}. */

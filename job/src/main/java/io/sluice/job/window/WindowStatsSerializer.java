@@ -26,8 +26,6 @@ public final class WindowStatsSerializer extends HandWrittenSerializer<WindowSta
     public static final TypeInformation<WindowStats> TYPE_INFO =
             new HandWrittenTypeInfo<>(WindowStats.class, WindowStatsSerializer::new);
 
-    private static final Quality[] QUALITIES = Quality.values();
-
     @Override
     public TypeSerializer<WindowStats> duplicate() {
         return new WindowStatsSerializer(); // the tag cache is per thread
@@ -88,7 +86,7 @@ public final class WindowStatsSerializer extends HandWrittenSerializer<WindowSta
         w.twaArea = in.readDouble();
         w.twaSpanMs = in.readLong();
         byte quality = in.readByte();
-        w.worstQuality = quality < 0 ? null : QUALITIES[quality];
+        w.worstQuality = quality < 0 ? null : Quality.ofOrdinal(quality);
         w.revision = in.readInt();
         return w;
     }
