@@ -170,7 +170,7 @@ public final class JobThroughputBench {
             if (selected.containsKey("c")) {
                 System.out.printf(
                         "(c) PostgreSQL %s and Redis %s in the services process; history upserts in batches of 1,000"
-                                + " (reWriteBatchedInserts)%n",
+                                + " (one INSERT ... SELECT FROM unnest a batch)%n",
                         broker.address(ConfigKeys.JDBC_URL), broker.address(ConfigKeys.REDIS_URL));
             }
 

@@ -16,15 +16,21 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The job's JDBC upserts in batches that hold each row's key once: of the elements of one key in a
- * batch only the newest goes to the sink it wraps (a window's newest revision, a source's latest
- * fault totals). PostgreSQL refuses a multi-row upsert that touches one row twice ("ON CONFLICT DO
- * UPDATE command cannot affect row a second time"), which a rewritten batch would otherwise do; and
- * a superseded element need not be written at all.
+ * batch only the newest is written (a window's newest revision, a source's latest fault totals).
+ * PostgreSQL refuses an upsert that touches one row twice ("ON CONFLICT DO UPDATE command cannot
+ * affect row a second time"); and a superseded element need not be written at all.
+ *
+ * <p>The sink it wraps gets each batch as one element, a {@code List<T>}, which one statement
+ * writes whole ({@code INSERT ... SELECT ... FROM unnest(arrays) ON CONFLICT ...}): PostgreSQL then
+ * plans and runs one statement a batch instead of one a row, which took its CPU a row from ~10.7 to
+ * ~6.9 µs and the driver's from ~1.1 to ~0.4 µs (bench/README.md).
  *
  * <p>A batch goes out when it holds {@code batchSize} rows, when {@code intervalMs} has passed
  * since its first, and on every checkpoint and at the end of input. Only the wrapped sink's writer
@@ -51,12 +57,13 @@ public final class ConflatingSink<T> implements Sink<T> {
         T newer(T held, T incoming);
     }
 
-    private final Sink<T> inner;
+    private final Sink<List<T>> inner;
     private final Conflation<T> conflation;
     private final int batchSize;
     private final long intervalMs;
 
-    public ConflatingSink(Sink<T> inner, Conflation<T> conflation, int batchSize, long intervalMs) {
+    public ConflatingSink(
+            Sink<List<T>> inner, Conflation<T> conflation, int batchSize, long intervalMs) {
         if (batchSize < 1 || intervalMs < 1) {
             throw new IllegalArgumentException("batch size and interval must be positive");
         }
@@ -69,18 +76,21 @@ public final class ConflatingSink<T> implements Sink<T> {
     /**
      * The job's upserts of one statement into its database ({@code jdbc.*}), at least once, in
      * batches of {@code job.jdbc.batch.size} rows or {@code job.jdbc.batch.interval.ms}, each row
-     * once: flink-connector-jdbc's writer under this one.
+     * once: flink-connector-jdbc's writer under this one, given each batch as one element, which
+     * {@code bind} sets as the statement's parameters.
      */
     public static <T> Sink<T> upserts(
-            JobSettings s, String sql, JdbcStatementBuilder<T> bind, Conflation<T> conflation) {
-        JdbcSink<T> jdbc =
-                JdbcSink.<T>builder()
+            JobSettings s,
+            String sql,
+            JdbcStatementBuilder<List<T>> bind,
+            Conflation<T> conflation) {
+        JdbcSink<List<T>> jdbc =
+                JdbcSink.<List<T>>builder()
                         .withQueryStatement(sql, bind)
                         .withExecutionOptions(
                                 JdbcExecutionOptions.builder()
-                                        // Batches are cut here; these only bound what one hands
-                                        // over at once.
-                                        .withBatchSize(s.jdbcBatchSize())
+                                        // Batches are cut here, and each is one statement.
+                                        .withBatchSize(1)
                                         .withBatchIntervalMs(0)
                                         .withMaxRetries(s.jdbcMaxRetries())
                                         .build())
@@ -90,25 +100,25 @@ public final class ConflatingSink<T> implements Sink<T> {
                                         .withDriverName("org.postgresql.Driver")
                                         .withUsername(s.jdbcUser())
                                         .withPassword(s.jdbcPassword())
-                                        // One multi-row INSERT per batch, not a statement per row.
-                                        .withProperty("reWriteBatchedInserts", "true")
                                         .build());
         return new ConflatingSink<>(jdbc, conflation, s.jdbcBatchSize(), s.jdbcBatchIntervalMs());
     }
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        return new Writer(inner.createWriter(context), context.getProcessingTimeService());
+        return new Writer(
+                inner.createWriter(new BatchInitContext(context)),
+                context.getProcessingTimeService());
     }
 
     private final class Writer implements SinkWriter<T> {
-        private final SinkWriter<T> target;
+        private final SinkWriter<List<T>> target;
         private final ProcessingTimeService time;
         private final Map<Object, T> batch = new LinkedHashMap<>();
         private boolean timerSet;
         private IOException timerFailure;
 
-        Writer(SinkWriter<T> target, ProcessingTimeService time) {
+        Writer(SinkWriter<List<T>> target, ProcessingTimeService time) {
             this.target = target;
             this.time = time;
         }
@@ -157,11 +167,9 @@ public final class ConflatingSink<T> implements Sink<T> {
             if (batch.isEmpty()) {
                 return;
             }
-            for (T element : batch.values()) {
-                target.write(element, null);
-            }
+            // A new list: the target holds it until written, and retries it whole.
+            target.write(new ArrayList<>(batch.values()), null);
             batch.clear();
-            // The target's batch now ends here, so it never holds one window twice.
             target.flush(false);
         }
 

@@ -7,7 +7,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.util.List;
 
 /**
  * The late readings and dead letters of each source and minute into PostgreSQL's {@code
@@ -17,7 +17,11 @@ import java.sql.Timestamp;
 public final class FaultsSink {
     static final String UPSERT =
             "INSERT INTO reading_faults (source, minute, late_count, dead_letter_count)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT (source, minute) DO UPDATE SET"
+                    + " SELECT source, timestamptz 'epoch' + minute * interval '1 millisecond',"
+                    + " late_count, dead_letter_count"
+                    + " FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[])"
+                    + " AS batch(source, minute, late_count, dead_letter_count)"
+                    + " ON CONFLICT (source, minute) DO UPDATE SET"
                     + " late_count = greatest(reading_faults.late_count, EXCLUDED.late_count),"
                     + " dead_letter_count = greatest(reading_faults.dead_letter_count,"
                     + " EXCLUDED.dead_letter_count)";
@@ -44,10 +48,23 @@ public final class FaultsSink {
         }
     }
 
-    static void bind(PreparedStatement ps, FaultCount f) throws SQLException {
-        ps.setString(1, f.source);
-        ps.setTimestamp(2, new Timestamp(f.minute));
-        ps.setLong(3, f.lateCount);
-        ps.setLong(4, f.deadLetterCount);
+    /** Sets the parameters of {@link #UPSERT}: each column of the batch as an array. */
+    static void bind(PreparedStatement ps, List<FaultCount> batch) throws SQLException {
+        int n = batch.size();
+        String[] source = new String[n];
+        long[] minute = new long[n];
+        long[] late = new long[n];
+        long[] deadLetters = new long[n];
+        for (int i = 0; i < n; i++) {
+            FaultCount f = batch.get(i);
+            source[i] = f.source;
+            minute[i] = f.minute;
+            late[i] = f.lateCount;
+            deadLetters[i] = f.deadLetterCount;
+        }
+        ps.setArray(1, ps.getConnection().createArrayOf("text", source));
+        ps.setObject(2, minute);
+        ps.setObject(3, late);
+        ps.setObject(4, deadLetters);
     }
 }

@@ -17,14 +17,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 class ConflatingSinkTest {
     /** A writer that records what it is given and fails on close, as the JDBC writer does. */
-    private static final class FailingOnClose implements SinkWriter<WindowStats> {
-        final List<WindowStats> written = new ArrayList<>();
+    private static final class FailingOnClose implements SinkWriter<List<WindowStats>> {
+        final List<List<WindowStats>> written = new ArrayList<>();
         int flushes;
         boolean closed;
 
         @Override
-        public void write(WindowStats element, Context context) {
-            written.add(element);
+        public void write(List<WindowStats> batch, Context context) {
+            written.add(batch);
         }
 
         @Override
@@ -52,7 +52,7 @@ class ConflatingSinkTest {
     @Test
     void aBatchKeepsTheNewestRevisionOfAWindowAndCloseNeverThrows() throws Exception {
         FailingOnClose target = new FailingOnClose();
-        Sink<WindowStats> inner = (WriterInitContext context) -> target;
+        Sink<List<WindowStats>> inner = (WriterInitContext context) -> target;
         SinkWriter<WindowStats> writer =
                 new ConflatingSink<>(inner, new HistorySink.NewestRevision(), 100, 60_000)
                         .createWriter(new TestWriterInitContext());
@@ -63,7 +63,8 @@ class ConflatingSinkTest {
         writer.write(window(2000, 0, 7), null);
         writer.flush(false);
 
-        assertThat(target.written).extracting(w -> w.count).containsExactly(10L, 7L);
+        assertThat(target.written).hasSize(1); // one batch, one element
+        assertThat(target.written.get(0)).extracting(w -> w.count).containsExactly(10L, 7L);
         assertThat(target.flushes).isPositive();
         assertThatCode(writer::close).doesNotThrowAnyException();
         assertThat(target.closed).isTrue();

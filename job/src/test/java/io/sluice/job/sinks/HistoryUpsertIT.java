@@ -108,7 +108,7 @@ class HistoryUpsertIT {
 
     private static void upsert(WindowStats w) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(HistorySink.UPSERT)) {
-            HistorySink.bind(ps, w);
+            HistorySink.bind(ps, List.of(w));
             ps.executeUpdate();
         }
     }
