@@ -47,6 +47,7 @@ public final class ConfigKeys {
     public static final String JOB_CHECKPOINT_INTERVAL_MS = "job.checkpoint.interval.ms";
     public static final String JOB_CHECKPOINT_DIR = "job.checkpoint.dir";
     public static final String JOB_STATE_BACKEND = "job.state.backend";
+    public static final String JOB_STATE_CACHE_MAX_TAGS = "job.state.cache.max-tags";
     public static final String JOB_JDBC_BATCH_SIZE = "job.jdbc.batch.size";
     public static final String JOB_JDBC_BATCH_INTERVAL_MS = "job.jdbc.batch.interval.ms";
     public static final String JOB_JDBC_MAX_RETRIES = "job.jdbc.max-retries";

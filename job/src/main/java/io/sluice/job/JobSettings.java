@@ -30,6 +30,7 @@ public record JobSettings(
         long checkpointIntervalMs,
         String checkpointDir,
         String stateBackend,
+        int stateCacheMaxTags,
         String jdbcUrl,
         String jdbcUser,
         String jdbcPassword,
@@ -73,6 +74,9 @@ public record JobSettings(
         if (c.getInt(ConfigKeys.JOB_BATCH_MAX_READINGS) < 1) {
             throw c.invalid(ConfigKeys.JOB_BATCH_MAX_READINGS, "must be positive");
         }
+        if (c.getInt(ConfigKeys.JOB_STATE_CACHE_MAX_TAGS) < 1) {
+            throw c.invalid(ConfigKeys.JOB_STATE_CACHE_MAX_TAGS, "must be positive");
+        }
         if (c.getLong(ConfigKeys.JOB_FAULTS_RETENTION_MS) < 1) {
             throw c.invalid(ConfigKeys.JOB_FAULTS_RETENTION_MS, "must be positive");
         }
@@ -95,6 +99,7 @@ public record JobSettings(
                 c.getLong(ConfigKeys.JOB_CHECKPOINT_INTERVAL_MS),
                 c.get(ConfigKeys.JOB_CHECKPOINT_DIR),
                 backend,
+                c.getInt(ConfigKeys.JOB_STATE_CACHE_MAX_TAGS),
                 c.get(ConfigKeys.JDBC_URL),
                 c.get(ConfigKeys.JDBC_USER),
                 c.get(ConfigKeys.JDBC_PASSWORD),

@@ -17,6 +17,7 @@ import io.sluice.job.sinks.Schema;
 import io.sluice.job.sinks.redis.ChannelGroupKeySelector;
 import io.sluice.job.sinks.redis.RedisSink;
 import io.sluice.job.window.TagWindows;
+import io.sluice.job.window.TagWindowsOperator;
 import io.sluice.job.window.WindowStats;
 import io.sluice.job.window.WindowStatsSerializer;
 import io.sluice.reading.Reading;
@@ -187,10 +188,14 @@ public final class SluiceJob {
                         .uid("batch");
         SingleOutputStreamOperator<WindowStats> windows =
                 batches.keyBy(batch -> batch.tag, Types.STRING)
-                        .process(
-                                new TagWindows(
-                                        settings.windowSizesMs(), settings.allowedLatenessMs()),
-                                WindowStatsSerializer.TYPE_INFO)
+                        .transform(
+                                "windows",
+                                WindowStatsSerializer.TYPE_INFO,
+                                new TagWindowsOperator(
+                                        new TagWindows(
+                                                settings.windowSizesMs(),
+                                                settings.allowedLatenessMs()),
+                                        settings.stateCacheMaxTags()))
                         .name("windows")
                         .uid("windows");
         DataStream<Reading> late = windows.getSideOutput(TagWindows.LATE);

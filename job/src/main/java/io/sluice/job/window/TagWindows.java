@@ -1,6 +1,7 @@
 package io.sluice.job.window;
 
 import io.sluice.job.batch.ReadingBatch;
+import io.sluice.job.window.state.WriteBackCache;
 import io.sluice.reading.Reading;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -77,6 +78,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
     private transient Counter revisions;
     private transient ListState<Integer> epochState;
     private transient int epoch;
+    private transient WriteBackCache writeBack;
 
     /**
      * @param sizesMs window sizes, ascending; each a multiple of the first
@@ -103,31 +105,49 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
         this.latenessMs = latenessMs;
     }
 
+    /** Takes the states opened next through {@code cache} ({@link TagWindowsOperator}). */
+    void writeBackThrough(WriteBackCache cache) {
+        this.writeBack = cache;
+    }
+
     @Override
     public void open(OpenContext context) {
         logState =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("log", new ReadingLogSerializer()));
+                cached(
+                        getRuntimeContext()
+                                .getState(
+                                        new ValueStateDescriptor<>(
+                                                "log", new ReadingLogSerializer())));
         fineState =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "fine-" + fineMs,
-                                        LongSerializer.INSTANCE,
-                                        new WindowStatsSerializer()));
+                cached(
+                        getRuntimeContext()
+                                .getMapState(
+                                        new MapStateDescriptor<>(
+                                                "fine-" + fineMs,
+                                                LongSerializer.INSTANCE,
+                                                new WindowStatsSerializer())));
         coarseState = new ArrayList<>();
         for (long size : coarseMs) {
             coarseState.add(
-                    getRuntimeContext()
-                            .getMapState(
-                                    new MapStateDescriptor<>(
-                                            "coarse-" + size,
-                                            LongSerializer.INSTANCE,
-                                            new CoarseWindowSerializer())));
+                    cached(
+                            getRuntimeContext()
+                                    .getMapState(
+                                            new MapStateDescriptor<>(
+                                                    "coarse-" + size,
+                                                    LongSerializer.INSTANCE,
+                                                    new CoarseWindowSerializer()))));
         }
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadings");
         duplicateReadings = getRuntimeContext().getMetricGroup().counter("duplicateReadings");
         revisions = getRuntimeContext().getMetricGroup().counter("windowRevisions");
+    }
+
+    private <V> ValueState<V> cached(ValueState<V> state) {
+        return writeBack == null ? state : writeBack.value(state);
+    }
+
+    private <K, V> MapState<K, V> cached(MapState<K, V> state) {
+        return writeBack == null ? state : writeBack.map(state);
     }
 
     @Override

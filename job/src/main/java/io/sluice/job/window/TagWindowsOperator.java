@@ -1,0 +1,59 @@
+package io.sluice.job.window;
+
+import io.sluice.job.batch.ReadingBatch;
+import io.sluice.job.window.state.WriteBackCache;
+
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * {@link TagWindows} as an operator that, on a backend that serializes every state access
+ * (RocksDB), keeps each tag's state on the heap between checkpoints ({@link WriteBackCache}) and
+ * writes what changed back just before each checkpoint barrier. On the heap backend it is the plain
+ * keyed process operator.
+ */
+public final class TagWindowsOperator
+        extends KeyedProcessOperator<String, ReadingBatch, WindowStats> {
+    private static final long serialVersionUID = 1L;
+
+    private final int maxCachedTags;
+    private transient WriteBackCache cache;
+
+    /**
+     * @param maxCachedTags the most tags whose state a subtask keeps on the heap (RocksDB only)
+     */
+    public TagWindowsOperator(TagWindows windows, int maxCachedTags) {
+        super(windows);
+        this.maxCachedTags = maxCachedTags;
+    }
+
+    @Override
+    public void open() throws Exception {
+        if (getKeyedStateBackend().isSafeToReuseKVState()) { // its reads are copies: not the heap
+            cache = new WriteBackCache(this, maxCachedTags);
+            ((TagWindows) userFunction).writeBackThrough(cache);
+        }
+        super.open(); // opens the function, which takes its states through the cache
+    }
+
+    @Override
+    public void processElement(StreamRecord<ReadingBatch> element) throws Exception {
+        if (cache != null) {
+            cache.bound();
+        }
+        super.processElement(element);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (cache != null) {
+            cache.writeBack();
+        }
+    }
+
+    /** The number of tags whose state this subtask holds on the heap (0 on the heap backend). */
+    int cachedTags() {
+        return cache == null ? 0 : cache.cachedKeys();
+    }
+}
