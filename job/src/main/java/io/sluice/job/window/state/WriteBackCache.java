@@ -18,8 +18,8 @@ import java.util.Set;
  *
  * <p>Reads see what was written, as with the heap backend; a value changed without being written
  * (put, update) may or may not reach the checkpoint, as with RocksDB: callers write what they
- * change. Only for a backend whose reads are copies ({@code isSafeToReuseKVState}): the heap
- * backend would share the cached objects with its asynchronous snapshots.
+ * change. Not for the heap backend: it would share the cached objects with its asynchronous
+ * snapshots.
  */
 public final class WriteBackCache {
     /** One cached state: writes back a key's changes, and forgets everything. */
