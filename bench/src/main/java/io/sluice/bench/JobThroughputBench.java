@@ -43,6 +43,10 @@ import java.util.Set;
  * Recorder and prints where the CPU samples fall ({@link JfrProfile}). {@code --job.KEY VALUE} (or
  * {@code --redis.KEY VALUE}) sets a key of conf/sluice.properties for (b) and (c) only, such as
  * {@code --job.checkpoint.interval.ms 1000} or {@code --job.state.backend rocksdb}.
+ *
+ * <p>Each run prints two CPU figures a reading: this JVM's (the job, start-up included), and the
+ * whole machine's busy time over the run, which adds the broker, PostgreSQL and Redis (and anything
+ * else running): on 2 shared cores, the full job's rate is bounded by the latter.
  */
 public final class JobThroughputBench {
     static final String TOPIC = "bench.job.readings";
@@ -196,8 +200,10 @@ public final class JobThroughputBench {
             List<String> letters = new ArrayList<>(selected.keySet());
             Map<String, double[]> rates = new LinkedHashMap<>();
             Map<String, double[]> cpu = new LinkedHashMap<>();
+            Map<String, double[]> machineCpu = new LinkedHashMap<>();
             letters.forEach(l -> rates.put(l, new double[rounds]));
             letters.forEach(l -> cpu.put(l, new double[rounds]));
+            letters.forEach(l -> machineCpu.put(l, new double[rounds]));
             JfrProfile recording = profile == null ? null : JfrProfile.start(profile);
             for (int round = 0; round < rounds; round++) {
                 // Each round starts with the next measurement, so that none always meets a fresher
@@ -205,16 +211,31 @@ public final class JobThroughputBench {
                 for (int turn = 0; turn < letters.size(); turn++) {
                     String letter = letters.get((round + turn) % letters.size());
                     double cpuStart = SluiceJobRuns.cpuSeconds();
+                    long[] machineStart = ProcCpu.machineTicks();
                     Measurement.Timing t =
                             selected.get(letter)
                                     .run(topic, parallelism, runId(letter, "r" + round), false);
                     double usPerReading =
                             (SluiceJobRuns.cpuSeconds() - cpuStart) * 1e6 / t.readings();
+                    long[] machineEnd = ProcCpu.machineTicks();
+                    double machineUs =
+                            (machineEnd[0] - machineStart[0])
+                                    / ProcCpu.TICKS_PER_SECOND
+                                    * 1e6
+                                    / t.readings();
                     rates.get(letter)[round] = t.rate();
                     cpu.get(letter)[round] = usPerReading;
+                    machineCpu.get(letter)[round] = machineUs;
                     System.out.printf(
-                            "round %d  %-34s %,12.0f readings/s  CPU %.2f µs a reading  %s%n",
-                            round + 1, label(letter), t.rate(), usPerReading, t.note());
+                            "round %d  %-34s %,12.0f readings/s  CPU %.2f µs a reading, machine"
+                                    + " %.2f (%.0f%% busy)  %s%n",
+                            round + 1,
+                            label(letter),
+                            t.rate(),
+                            usPerReading,
+                            machineUs,
+                            100 * ProcCpu.busyShare(machineStart, machineEnd),
+                            t.note());
                 }
             }
             if (recording != null) {
@@ -237,8 +258,13 @@ public final class JobThroughputBench {
                                                         .rowsPerReading());
                     }
                     System.out.printf(
-                            "median   %-34s %,12.0f readings/s  CPU %.2f µs a reading%s%n",
-                            label(letter), medians.get(letter), Medians.of(cpu.get(letter)), note);
+                            "median   %-34s %,12.0f readings/s  CPU %.2f µs a reading, machine"
+                                    + " %.2f%s%n",
+                            label(letter),
+                            medians.get(letter),
+                            Medians.of(cpu.get(letter)),
+                            Medians.of(machineCpu.get(letter)),
+                            note);
                 } else if (only.contains(letter) || DEFAULT_ONLY.contains(letter)) {
                     System.out.printf(
                             "median   %-34s %12s  (left out by --only)%n",

@@ -140,6 +140,11 @@ public final class SluiceJob {
         // one a coarse window (some thousands in all), and a timer in RocksDB costs a write and a
         // delete each window. They are still in every checkpoint.
         conf.set(ROCKSDB_TIMERS, "HEAP");
+        if (s.stateBackend().equals("rocksdb")) {
+            // A checkpoint uploads the files written since the last one, not the whole database:
+            // the windows write back only what changed (TagWindowsOperator).
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        }
         if (!s.checkpointDir().isBlank()) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir());
         }
