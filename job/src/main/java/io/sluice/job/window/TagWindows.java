@@ -1,6 +1,7 @@
 package io.sluice.job.window;
 
 import io.sluice.job.batch.ReadingBatch;
+import io.sluice.job.window.state.MapStateRekey;
 import io.sluice.job.window.state.WriteBackCache;
 import io.sluice.reading.Reading;
 
@@ -16,6 +17,7 @@ import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -118,14 +120,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
                                 .getState(
                                         new ValueStateDescriptor<>(
                                                 "log", new ReadingLogSerializer())));
-        fineState =
-                cached(
-                        getRuntimeContext()
-                                .getMapState(
-                                        new MapStateDescriptor<>(
-                                                "fine-" + fineMs,
-                                                LongSerializer.INSTANCE,
-                                                new WindowStatsSerializer())));
+        fineState = cached(getRuntimeContext().getMapState(fineByIndex(fineMs)));
         coarseState = new ArrayList<>();
         for (long size : coarseMs) {
             coarseState.add(
@@ -140,6 +135,37 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadings");
         duplicateReadings = getRuntimeContext().getMetricGroup().counter("duplicateReadings");
         revisions = getRuntimeContext().getMetricGroup().counter("windowRevisions");
+    }
+
+    /**
+     * The finest windows, by window index (start / size). Consecutive indexes spread over a hash
+     * table; window starts, all multiples of the size, crowded a few of its buckets, which Java's
+     * HashMap then turned into trees.
+     */
+    static MapStateDescriptor<Long, WindowStats> fineByIndex(long fineMs) {
+        return new MapStateDescriptor<>(
+                "fine-" + fineMs + "-by-index",
+                LongSerializer.INSTANCE,
+                new WindowStatsSerializer());
+    }
+
+    /** The finest windows as earlier versions of the job kept them: by window start. */
+    static MapStateDescriptor<Long, WindowStats> fineByStart(long fineMs) {
+        return new MapStateDescriptor<>(
+                "fine-" + fineMs, LongSerializer.INSTANCE, new WindowStatsSerializer());
+    }
+
+    /**
+     * A restore step ({@link TagWindowsOperator}): finest windows restored by start move to their
+     * index. Returns how many tags had some.
+     */
+    int moveFineWindowsToIndexes(KeyedStateBackend<String> backend) throws Exception {
+        return MapStateRekey.move(
+                backend, fineByStart(fineMs), fineByIndex(fineMs), start -> fineIndex(start));
+    }
+
+    private long fineIndex(long start) {
+        return Math.floorDiv(start, fineMs);
     }
 
     private <V> ValueState<V> cached(ValueState<V> state) {
@@ -287,7 +313,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
             int j = log.firstAtOrAfter(start + fineMs);
             WindowStats w = fineWindow(tag, log, start, i, j);
             w.revision = nextRevision(null); // never emitted: past emittedUpTo
-            fineState.put(start, stored(w));
+            fineState.put(fineIndex(start), stored(w));
             out.collect(w);
             noteFineWindow(
                     start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
@@ -317,7 +343,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
         int i = log.firstAtOrAfter(start);
         int j = log.firstAtOrAfter(start + fineMs);
         WindowStats w = fineWindow(tag, log, start, i, j);
-        WindowStats old = fineState.get(start);
+        WindowStats old = fineState.get(fineIndex(start));
         if (old != null) {
             old.tag = tag; // stored without it
         }
@@ -328,7 +354,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
             revisions.inc();
         }
         w.revision = nextRevision(old);
-        fineState.put(start, stored(w));
+        fineState.put(fineIndex(start), stored(w));
         out.collect(w);
         noteFineWindow(
                 start, i > 0 || log.hasCarry, i > 0 ? log.values[i - 1] : log.carryValue, ctx);
@@ -407,7 +433,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
 
     private boolean isFirstFineWindow(long coarseStart, long fineStart) throws Exception {
         for (long s = coarseStart; s < fineStart; s += fineMs) {
-            if (fineState.contains(s)) {
+            if (fineState.contains(fineIndex(s))) {
                 return false;
             }
         }
@@ -422,7 +448,7 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
         // of a window that never existed searches every level.
         List<WindowStats> fine = new ArrayList<>((int) (size / fineMs));
         for (Map.Entry<Long, WindowStats> e : fineState.entries()) {
-            long s = e.getKey();
+            long s = e.getKey() * fineMs;
             if (s >= start && s < start + size) {
                 fine.add(e.getValue());
             }
@@ -471,9 +497,10 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
                 }
             }
         }
+        long keepIndexFrom = fineIndex(keepWindowsFrom);
         Iterator<Long> it = fineState.keys().iterator();
         while (it.hasNext()) {
-            if (it.next() < keepWindowsFrom) {
+            if (it.next() < keepIndexFrom) {
                 it.remove();
             }
         }

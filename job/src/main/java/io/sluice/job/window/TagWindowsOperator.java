@@ -4,6 +4,7 @@ import io.sluice.job.batch.ReadingBatch;
 import io.sluice.job.window.state.WriteBackCache;
 
 import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.TestableKeyedStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -32,6 +33,17 @@ public final class TagWindowsOperator
     public TagWindowsOperator(TagWindows windows, int maxCachedTags) {
         super(windows);
         this.maxCachedTags = maxCachedTags;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        if (context.isRestored()) {
+            int tags = ((TagWindows) userFunction).moveFineWindowsToIndexes(getKeyedStateBackend());
+            if (tags > 0) {
+                LOG.info("Restored finest windows of {} tags moved from start to index", tags);
+            }
+        }
     }
 
     @Override
