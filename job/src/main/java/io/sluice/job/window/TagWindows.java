@@ -168,7 +168,6 @@ public final class TagWindows extends KeyedProcessFunction<String, ReadingBatch,
         return Math.floorDiv(start, fineMs);
     }
 
-    // Without a cache (the function run on its own, as in a test harness), the backend itself.
     private <V> ValueState<V> cached(ValueState<V> state) {
         return writeBack == null ? state : writeBack.value(state);
     }

@@ -14,11 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link TagWindows} as an operator that holds each tag's state in a {@link WriteBackCache} between
- * checkpoints and writes what changed back just before each checkpoint barrier. On RocksDB that
- * spares a serialized read and write at every access; on the heap backend it spares the lookups of
- * its copy-on-write tables, and the cache forgets everything at each barrier, so that no object it
- * holds is one an asynchronous snapshot still reads.
+ * {@link TagWindows} as an operator that, on a backend that serializes every state access (RocksDB:
+ * any but the heap backend), keeps each tag's state on the heap between checkpoints ({@link
+ * WriteBackCache}) and writes what changed back just before each checkpoint barrier. On the heap
+ * backend it is the plain keyed process operator.
  */
 public final class TagWindowsOperator
         extends KeyedProcessOperator<String, ReadingBatch, WindowStats> {
@@ -29,7 +28,7 @@ public final class TagWindowsOperator
     private transient WriteBackCache cache;
 
     /**
-     * @param maxCachedTags the most tags whose state a subtask keeps in the cache
+     * @param maxCachedTags the most tags whose state a subtask keeps on the heap (RocksDB only)
      */
     public TagWindowsOperator(TagWindows windows, int maxCachedTags) {
         super(windows);
@@ -49,14 +48,16 @@ public final class TagWindowsOperator
 
     @Override
     public void open() throws Exception {
-        boolean onHeap = onHeap(getKeyedStateBackend());
-        cache = new WriteBackCache(this, maxCachedTags, onHeap);
-        ((TagWindows) userFunction).writeBackThrough(cache);
+        if (!onHeap(getKeyedStateBackend())) {
+            cache = new WriteBackCache(this, maxCachedTags);
+            ((TagWindows) userFunction).writeBackThrough(cache);
+        }
         LOG.info(
-                "{}: up to {} tags' window state cached, {} at each barrier",
+                "{}: tags' window state {}",
                 getKeyedStateBackend().getClass().getSimpleName(),
-                maxCachedTags,
-                onHeap ? "written back and forgotten" : "written back");
+                cache == null
+                        ? "in the backend"
+                        : "on the heap between checkpoints, up to " + maxCachedTags + " tags");
         super.open(); // opens the function, which takes its states through the cache
     }
 
@@ -71,18 +72,22 @@ public final class TagWindowsOperator
 
     @Override
     public void processElement(StreamRecord<ReadingBatch> element) throws Exception {
-        cache.bound();
+        if (cache != null) {
+            cache.bound();
+        }
         super.processElement(element);
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        cache.beforeBarrier();
+        if (cache != null) {
+            cache.writeBack();
+        }
     }
 
-    /** The number of tags whose state this subtask holds in its cache. */
+    /** The number of tags whose state this subtask holds on the heap (0 on the heap backend). */
     int cachedTags() {
-        return cache.cachedKeys();
+        return cache == null ? 0 : cache.cachedKeys();
     }
 }

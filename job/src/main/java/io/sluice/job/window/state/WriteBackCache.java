@@ -10,19 +10,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Keyed state held in plain hash maps between checkpoints, in front of a keyed state backend. A
- * key's values are read from the backend once, the first time they are needed; every later read and
- * write is a hash lookup; what changed is written back before each checkpoint barrier ({@link
- * #beforeBarrier}), so every checkpoint and savepoint holds exactly what the cache held. At most
- * {@code maxKeys} keys stay cached: past that, everything is written back and forgotten.
+ * Keyed state held on the heap between checkpoints, in front of a backend that serializes every
+ * access (RocksDB). A key's values are read from the backend once, the first time they are needed;
+ * every later read and write is a hash lookup; what changed is written back before each checkpoint
+ * barrier ({@link #writeBack}), so every checkpoint and savepoint holds exactly what the heap held.
+ * At most {@code maxKeys} keys stay cached: past that, everything is written back and forgotten.
  *
- * <p>Reads see what was written; a value changed without being written (put, update) may or may not
- * reach the checkpoint, as with RocksDB: callers write what they change.
- *
- * <p>In front of the heap backend ({@code forgetAtBarrier}), the cache also forgets everything at
- * each barrier. The objects it held are then the backend's, and the snapshot about to be taken
- * reads them asynchronously; the next read goes through the backend, whose copy-on-write tables
- * hand out a copy while a snapshot still reads the original. RocksDB's reads are copies already.
+ * <p>Reads see what was written, as with the heap backend; a value changed without being written
+ * (put, update) may or may not reach the checkpoint, as with RocksDB: callers write what they
+ * change. Not for the heap backend: it would share the cached objects with its asynchronous
+ * snapshots.
  */
 public final class WriteBackCache {
     /** One cached state: writes back a key's changes, and forgets everything. */
@@ -34,18 +31,16 @@ public final class WriteBackCache {
 
     private final KeyContext keys;
     private final int maxKeys;
-    private final boolean forgetAtBarrier;
     private final List<Cached> states = new ArrayList<>();
     private final Set<Object> cachedKeys = new HashSet<>();
     private final Set<Object> changedKeys = new HashSet<>();
 
-    public WriteBackCache(KeyContext keys, int maxKeys, boolean forgetAtBarrier) {
+    public WriteBackCache(KeyContext keys, int maxKeys) {
         if (maxKeys < 1) {
             throw new IllegalArgumentException("at least one key must be cached: " + maxKeys);
         }
         this.keys = keys;
         this.maxKeys = maxKeys;
-        this.forgetAtBarrier = forgetAtBarrier;
     }
 
     /** The value state in front of {@code backend}. */
@@ -63,16 +58,8 @@ public final class WriteBackCache {
         return state;
     }
 
-    /** Just before a checkpoint barrier: writes every change back, and forgets if it must. */
-    public void beforeBarrier() throws Exception {
-        writeBack();
-        if (forgetAtBarrier) {
-            forget();
-        }
-    }
-
     /** Writes every change back to the backend, key by key. */
-    private void writeBack() throws Exception {
+    public void writeBack() throws Exception {
         if (changedKeys.isEmpty()) {
             return;
         }
@@ -93,15 +80,11 @@ public final class WriteBackCache {
     public void bound() throws Exception {
         if (cachedKeys.size() > maxKeys) {
             writeBack();
-            forget();
+            for (Cached state : states) {
+                state.forget();
+            }
+            cachedKeys.clear();
         }
-    }
-
-    private void forget() {
-        for (Cached state : states) {
-            state.forget();
-        }
-        cachedKeys.clear();
     }
 
     /** The number of keys whose values are cached. */
