@@ -2,7 +2,7 @@
 # Issue 3's job benchmark: the job against a raw KafkaConsumer and typical DataStream/SQL jobs,
 # all reading one pre-loaded topic; broker (and for (c) PostgreSQL and Redis) in its own JVM,
 # Flink on a local MiniCluster.
-# Usage: bench/job-throughput.sh [--records N] [--rounds R] [--parallelism P] [--only a,b,c,d,e]
+# Usage: bench/job-throughput.sh [--records N] [--rounds R] [--warmups W] [--parallelism P] [--only a,b,c,d,e]
 #                                [--profile FILE.jfr] [--job.KEY VALUE]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
