@@ -79,7 +79,7 @@ final class JfrProfile implements AutoCloseable {
     /** Categories by the class of the nearest non-JDK frame, first match wins. */
     private static final String[][] CATEGORIES = {
         {"io.sluice.reading.", "parse: ReadingCodec (JSON -> Reading)"},
-        {"io.sluice.job.parse.", "parse: deserializer, dead-letter split"},
+        {"io.sluice.job.parse.", "parse: deserializer"},
         {"io.sluice.job.window.WindowMath", "windows: WindowMath"},
         {"io.sluice.job.window.", "windows: TagWindows, ReadingLog"},
         {"io.sluice.job.sinks.redis.", "sink: Redis writer"},

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -132,8 +133,17 @@ final class SluiceJobRuns {
         if (!Files.exists(folder)) {
             return;
         }
+        // Flink may still be discarding checkpoints (incremental ones share files) as we walk:
+        // what vanished meanwhile is gone either way.
         try (Stream<Path> files = Files.walk(folder)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) {
+                throw e;
+            }
+            delete(folder);
+        } catch (NoSuchFileException e) {
+            delete(folder);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,7 +9,6 @@ import io.sluice.job.faults.FaultCounts;
 import io.sluice.job.parse.DeadLetter;
 import io.sluice.job.parse.ParsedRecord;
 import io.sluice.job.parse.ReadingSource;
-import io.sluice.job.parse.SplitDeadLetters;
 import io.sluice.job.sinks.FaultsSink;
 import io.sluice.job.sinks.HistorySink;
 import io.sluice.job.sinks.KafkaSinks;
@@ -49,8 +48,7 @@ import java.util.Objects;
  *
  * <pre>
  * readings (KafkaSource, parse, per-partition watermarks)
- *   -> split: dead letters -> dead-letter sink
- *   -> batch (each tag's readings, one record per tag and window)
+ *   -> batch (each tag's readings, one record per tag and window): dead letters -> dead-letter sink
  *   -> keyBy(tag) -> windows (all sizes, lateness, revisions): late readings -> late sink
  *        -> history sink (PostgreSQL upsert)
  *        -> keyBy(channel group) -> live sink (Redis stream and latest hashes)
@@ -177,20 +175,18 @@ public final class SluiceJob {
         DataStream<ParsedRecord> records =
                 env.fromSource(source, watermarks, "readings").uid("readings-source");
 
-        SingleOutputStreamOperator<ParsedRecord> readings =
-                records.process(new SplitDeadLetters()).name("parse").uid("parse");
-        DataStream<DeadLetter> rejected = readings.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
-        rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
-
         // Chained to the source: one record per tag and window crosses the keyBy, not one a
-        // reading.
-        DataStream<ReadingBatch> batches =
-                readings.transform(
+        // reading; dead letters go aside.
+        SingleOutputStreamOperator<ReadingBatch> batches =
+                records.transform(
                                 "batch",
                                 ReadingBatchSerializer.TYPE_INFO,
                                 new BatchByTag(
                                         settings.windowSizesMs()[0], settings.batchMaxReadings()))
                         .uid("batch");
+        DataStream<DeadLetter> rejected = batches.getSideOutput(BatchByTag.DEAD_LETTERS);
+        rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+
         SingleOutputStreamOperator<WindowStats> windows =
                 batches.keyBy(batch -> batch.tag, Types.STRING)
                         .transform(

@@ -1,5 +1,6 @@
 package io.sluice.job.batch;
 
+import io.sluice.job.parse.DeadLetter;
 import io.sluice.job.parse.ParsedRecord;
 import io.sluice.reading.Quality;
 import io.sluice.reading.Reading;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,6 +87,28 @@ class BatchByTagTest {
         assertThat(output())
                 .containsExactlyInAnyOrder("pressure:100,1200,300", "open:200", "wm:999")
                 .endsWith("wm:999");
+    }
+
+    @Test
+    void aDeadLetterGoesToItsSideOutputAndNotIntoABatch() throws Exception {
+        reading(PUMP, 100, 1);
+        DeadLetter letter = new DeadLetter();
+        letter.key = PUMP.getBytes(StandardCharsets.US_ASCII);
+        letter.value = "{".getBytes(StandardCharsets.US_ASCII);
+        letter.reason = "MALFORMED_JSON";
+        harness.processElement(new StreamRecord<>(ParsedRecord.of(letter), BEGINNING + 150));
+        reading(PUMP, 200, 2);
+        watermark(999);
+
+        assertThat(harness.getSideOutput(BatchByTag.DEAD_LETTERS))
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getValue().reason).isEqualTo("MALFORMED_JSON");
+                            assertThat(r.getValue().value).isEqualTo(letter.value);
+                            assertThat(r.getTimestamp()).isEqualTo(BEGINNING + 150);
+                        });
+        assertThat(output()).containsExactly("pressure:100,200", "wm:999");
     }
 
     @Test
