@@ -28,32 +28,25 @@ final class WriteBackMapState<K, V> implements MapState<K, V>, WriteBackCache.Ca
 
     private final MapState<K, V> backend;
     private final WriteBackCache cache;
-    private final Map<Object, Held<K, V>> held = new HashMap<>();
-    private Object lastKey;
-    private Held<K, V> last;
+    private final HeldByKey<Held<K, V>> held;
+    private final HeldByKey.Maker<Held<K, V>, Exception> read;
 
     WriteBackMapState(MapState<K, V> backend, WriteBackCache cache) {
         this.backend = backend;
         this.cache = cache;
+        this.held = new HeldByKey<>(cache);
+        this.read =
+                key -> {
+                    Held<K, V> h = new Held<>(key);
+                    for (Map.Entry<K, V> e : backend.entries()) {
+                        h.entries.put(e.getKey(), e.getValue());
+                    }
+                    return h;
+                };
     }
 
     private Held<K, V> held() throws Exception {
-        Object key = cache.currentKey();
-        if (key == lastKey) {
-            return last;
-        }
-        Held<K, V> h = held.get(key);
-        if (h == null) {
-            h = new Held<>(key);
-            for (Map.Entry<K, V> e : backend.entries()) {
-                h.entries.put(e.getKey(), e.getValue());
-            }
-            held.put(key, h);
-            cache.cached(key);
-        }
-        lastKey = key;
-        last = h;
-        return h;
+        return held.current(read);
     }
 
     private void change(Held<K, V> h, K entry, boolean put) {
@@ -168,7 +161,7 @@ final class WriteBackMapState<K, V> implements MapState<K, V>, WriteBackCache.Ca
 
     @Override
     public void writeBack(Object key) throws Exception {
-        Held<K, V> h = held.get(key);
+        Held<K, V> h = held.of(key);
         if (h == null || !h.changed) {
             return;
         }
@@ -189,8 +182,6 @@ final class WriteBackMapState<K, V> implements MapState<K, V>, WriteBackCache.Ca
 
     @Override
     public void forget() {
-        held.clear();
-        lastKey = null;
-        last = null;
+        held.forget();
     }
 }

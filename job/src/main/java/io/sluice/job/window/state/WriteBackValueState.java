@@ -3,8 +3,6 @@ package io.sluice.job.window.state;
 import org.apache.flink.api.common.state.ValueState;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /** A {@link ValueState} of {@link WriteBackCache}: one value a key, on the heap. */
 final class WriteBackValueState<V> implements ValueState<V>, WriteBackCache.Cached {
@@ -20,43 +18,29 @@ final class WriteBackValueState<V> implements ValueState<V>, WriteBackCache.Cach
 
     private final ValueState<V> backend;
     private final WriteBackCache cache;
-    private final Map<Object, Held<V>> held = new HashMap<>();
-    // The last key's entry: a batch and a timer each touch their key's value more than once.
-    private Object lastKey;
-    private Held<V> last;
+    private final HeldByKey<Held<V>> held;
+    private final HeldByKey.Maker<Held<V>, IOException> read;
 
     WriteBackValueState(ValueState<V> backend, WriteBackCache cache) {
         this.backend = backend;
         this.cache = cache;
-    }
-
-    private Held<V> held(boolean read) throws IOException {
-        Object key = cache.currentKey();
-        if (key == lastKey) {
-            return last;
-        }
-        Held<V> h = held.get(key);
-        if (h == null) {
-            h = new Held<>(key);
-            if (read) {
-                h.value = backend.value();
-            }
-            held.put(key, h);
-            cache.cached(key);
-        }
-        lastKey = key;
-        last = h;
-        return h;
+        this.held = new HeldByKey<>(cache);
+        this.read =
+                key -> {
+                    Held<V> h = new Held<>(key);
+                    h.value = backend.value();
+                    return h;
+                };
     }
 
     @Override
     public V value() throws IOException {
-        return held(true).value;
+        return held.current(read).value;
     }
 
     @Override
-    public void update(V value) throws IOException {
-        Held<V> h = held(false);
+    public void update(V value) {
+        Held<V> h = held.current(Held::new); // a value about to be replaced need not be read
         h.value = value;
         if (!h.changed) {
             h.changed = true;
@@ -66,16 +50,12 @@ final class WriteBackValueState<V> implements ValueState<V>, WriteBackCache.Cach
 
     @Override
     public void clear() {
-        try {
-            update(null);
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // update(null) reads nothing
-        }
+        update(null);
     }
 
     @Override
     public void writeBack(Object key) throws IOException {
-        Held<V> h = held.get(key);
+        Held<V> h = held.of(key);
         if (h != null && h.changed) {
             if (h.value == null) {
                 backend.clear();
@@ -88,8 +68,6 @@ final class WriteBackValueState<V> implements ValueState<V>, WriteBackCache.Cach
 
     @Override
     public void forget() {
-        held.clear();
-        lastKey = null;
-        last = null;
+        held.forget();
     }
 }
